@@ -1,0 +1,6 @@
+//! kubectl-release: render, diff, bump and release Kubernetes GitOps overlays.
+//!
+//! The core (render, patch, diff, version, policy) is pure and takes data; the
+//! edges (files, git, registry, cluster, HTTP) are thin adapters around it.
+
+pub mod render;
