@@ -320,7 +320,8 @@ impl Kustomization {
         let value = yaml::parse_one(text, file)?;
         let ctx = Ctx { file, text };
         let empty = serde_json::Map::new();
-        let m = match &value {
+        let folded = fold_keys(&value);
+        let m = match &folded {
             Value::Null => &empty,
             Value::Object(m) => m,
             other => {
@@ -591,6 +592,28 @@ impl Kustomization {
             transformers: ctx.strings("transformers", m.get("transformers"))?,
         })
     }
+}
+
+/// Go's encoding/json matches field names case-insensitively, and kustomize reads
+/// kustomizations through it, so `nameprefix:` means `namePrefix:`.
+fn fold_keys(v: &Value) -> Value {
+    let Value::Object(m) = v else {
+        return v.clone();
+    };
+    let mut out = serde_json::Map::new();
+    for (k, val) in m {
+        let key = if KNOWN.contains(&k.as_str()) {
+            k.clone()
+        } else {
+            KNOWN
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(k))
+                .map(|known| known.to_string())
+                .unwrap_or_else(|| k.clone())
+        };
+        out.insert(key, val.clone());
+    }
+    Value::Object(out)
 }
 
 const KNOWN: [&str; 35] = [

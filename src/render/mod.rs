@@ -1,7 +1,90 @@
 //! The kustomize-compatible renderer: kustomization directories in, manifests out.
+//!
+//! Pure: it reads through the [`fs::FileSystem`] trait and returns documents;
+//! printing them the way kustomize does is [`emit`]'s job.
 
+pub mod build;
+pub mod builtin_config;
+pub mod emit;
 pub mod fs;
 pub mod generator;
 pub mod kustomization;
+pub mod nameref;
+pub mod order;
+pub mod patches;
+pub mod replacement;
 pub mod resource;
+pub mod schema;
+pub mod smp;
+pub mod transform;
+pub mod vars;
 pub mod yaml;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+pub use kustomization::KustomizationError;
+pub use yaml::YamlError;
+
+/// Why a render failed. Every variant names the file involved.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
+    #[error(transparent)]
+    Kustomization(KustomizationError),
+    #[error("{path}: not found (referenced from {referenced_from}); check the path")]
+    Missing {
+        path: String,
+        referenced_from: String,
+    },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{dir}: no kustomization.yaml, kustomization.yml or Kustomization in this directory")]
+    NoKustomization { dir: String },
+    #[error(
+        "{dir}: more than one kustomization file; keep only one of kustomization.yaml, kustomization.yml, Kustomization"
+    )]
+    AmbiguousKustomization { dir: String },
+    #[error(
+        "{dir}: cycle detected: this kustomization includes itself through its resources or components"
+    )]
+    Cycle { dir: String },
+    #[error(
+        "{file}: may not add resource with an already registered id: {id}; rename one of them or patch the existing one"
+    )]
+    DuplicateId { id: String, file: String },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+    #[error("{file}: {what} is not supported by the built-in renderer; use `--engine kustomize`")]
+    Unsupported { file: String, what: String },
+    #[error("{file}: {source}")]
+    Generator {
+        file: String,
+        #[source]
+        source: generator::GeneratorError,
+    },
+    #[error("{file}: {source}")]
+    Transform {
+        file: String,
+        #[source]
+        source: transform::TransformError,
+    },
+}
+
+impl RenderError {
+    pub(crate) fn transform(file: &str, source: transform::TransformError) -> Self {
+        RenderError::Transform {
+            file: file.to_string(),
+            source,
+        }
+    }
+}
+
+/// Renders the kustomization in `dir` to its documents, in output order.
+pub fn render(fs: &dyn fs::FileSystem, dir: &Path) -> Result<Vec<Value>, RenderError> {
+    let mut b = build::Builder::new(fs, dir);
+    let resources = b.build(dir)?;
+    Ok(resources.into_iter().map(|r| r.obj).collect())
+}

@@ -1,0 +1,478 @@
+//! The kustomization walk: resources, generators, components and transformers, level by level.
+//!
+//! This follows kustomize's own order (kusttarget.go): accumulate resources
+//! (recursing into directories), generators, components, then the built-in
+//! transformers; at the top level only, add generator name hashes, fix name
+//! references, resolve vars, drop local-config objects and sort.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::fs::{FileSystem, normalize};
+use super::generator::{self, GeneratorInputs};
+use super::kustomization::{
+    Behavior, FILE_NAMES, KustKind, Kustomization, KustomizationError, PatchSource, SortOrder,
+};
+use super::resource::{Generated, Resource};
+use super::transform::{self, TransformerConfig};
+use super::yaml::{self, YamlError};
+use super::{RenderError, order};
+
+/// What accumulates while a kustomization and its bases are walked.
+#[derive(Debug, Default)]
+pub struct Acc {
+    pub resources: Vec<Resource>,
+    pub vars: Vec<super::kustomization::Var>,
+    pub config: TransformerConfig,
+}
+
+impl Acc {
+    /// Appends resources, refusing an id that is already present.
+    fn append(&mut self, new: Vec<Resource>, file: &str) -> Result<(), RenderError> {
+        for r in new {
+            let id = r.cur_id();
+            if self.resources.iter().any(|e| e.cur_id() == id) {
+                return Err(RenderError::DuplicateId {
+                    id: id.to_string(),
+                    file: file.to_string(),
+                });
+            }
+            self.resources.push(r);
+        }
+        Ok(())
+    }
+}
+
+/// Walks kustomizations through a [`FileSystem`].
+pub struct Builder<'a> {
+    fs: &'a dyn FileSystem,
+    /// Directories being built, for cycle detection.
+    stack: Vec<PathBuf>,
+    /// The directory the user asked for; file names in messages are relative to it.
+    root: PathBuf,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(fs: &'a dyn FileSystem, root: &Path) -> Self {
+        Builder {
+            fs,
+            stack: Vec::new(),
+            root: normalize(root),
+        }
+    }
+
+    /// A path as shown to the user: relative to where the build started when possible.
+    pub fn display(&self, p: &Path) -> String {
+        let base = self.root.parent().unwrap_or(&self.root);
+        match p.strip_prefix(base) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+            _ => p.display().to_string(),
+        }
+    }
+
+    fn read_text(&self, path: &Path, referenced_from: &Path) -> Result<String, RenderError> {
+        if !self.fs.is_file(path) {
+            return Err(RenderError::Missing {
+                path: self.display(path),
+                referenced_from: self.display(referenced_from),
+            });
+        }
+        let bytes = self.fs.read(path).map_err(|e| RenderError::Io {
+            path: self.display(path),
+            message: e.to_string(),
+        })?;
+        String::from_utf8(bytes).map_err(|_| RenderError::Io {
+            path: self.display(path),
+            message: "not valid UTF-8 text".into(),
+        })
+    }
+
+    fn kustomization_file(&self, dir: &Path) -> Result<PathBuf, RenderError> {
+        let found: Vec<PathBuf> = FILE_NAMES
+            .iter()
+            .map(|n| dir.join(n))
+            .filter(|p| self.fs.is_file(p))
+            .collect();
+        match found.len() {
+            1 => Ok(found.into_iter().next().unwrap_or_default()),
+            0 => Err(RenderError::NoKustomization {
+                dir: self.display(dir),
+            }),
+            _ => Err(RenderError::AmbiguousKustomization {
+                dir: self.display(dir),
+            }),
+        }
+    }
+
+    /// Reads and parses the kustomization of `dir`.
+    pub fn load(&self, dir: &Path) -> Result<(Kustomization, PathBuf), RenderError> {
+        let file = self.kustomization_file(dir)?;
+        let text = self.read_text(&file, dir)?;
+        let k = Kustomization::parse(&text, &self.display(&file))?;
+        Ok((k, file))
+    }
+
+    /// Builds the kustomization in `dir` completely, as `kustomize build` does.
+    pub fn build(&mut self, dir: &Path) -> Result<Vec<Resource>, RenderError> {
+        let dir = normalize(dir);
+        if !self.fs.is_dir(&dir) {
+            return Err(RenderError::Missing {
+                path: self.display(&dir),
+                referenced_from: "the command line".into(),
+            });
+        }
+        let (k, file) = self.load(&dir)?;
+        if k.kind == KustKind::Component {
+            return Err(RenderError::Invalid {
+                file: self.display(&file),
+                message: "a Component cannot be built on its own; list it under `components:` of a kustomization".into(),
+            });
+        }
+        let mut acc = self.accumulate_target(&dir, &k, &file, Acc::default())?;
+        add_hashes_to_names(&mut acc.resources);
+        transform::fix_name_references(&mut acc.resources, &acc.config)
+            .map_err(|e| RenderError::transform(&self.display(&file), e))?;
+        transform::resolve_vars(&mut acc.resources, &acc.vars, &acc.config)
+            .map_err(|e| RenderError::transform(&self.display(&file), e))?;
+        acc.resources.retain(|r| !is_local_config(r));
+        let sort = k.sort_options.clone().unwrap_or_default();
+        if sort.order == SortOrder::Legacy {
+            order::legacy_sort(
+                &mut acc.resources,
+                sort.order_first.as_deref(),
+                sort.order_last.as_deref(),
+            );
+        }
+        Ok(acc.resources)
+    }
+
+    fn accumulate_target(
+        &mut self,
+        dir: &Path,
+        k: &Kustomization,
+        file: &Path,
+        mut acc: Acc,
+    ) -> Result<Acc, RenderError> {
+        let canonical = self.fs.canonical(dir);
+        if self.stack.contains(&canonical) {
+            return Err(RenderError::Cycle {
+                dir: self.display(dir),
+            });
+        }
+        self.stack.push(canonical);
+        let shown = self.display(file);
+
+        for entry in &k.resources {
+            self.accumulate_resource(dir, file, entry, &mut acc)?;
+        }
+        for c in &k.configurations {
+            let path = normalize(&dir.join(c));
+            let text = self.read_text(&path, file)?;
+            acc.config
+                .merge_file(&text, &self.display(&path))
+                .map_err(|e| RenderError::transform(&shown, e))?;
+        }
+        for c in &k.crds {
+            let path = normalize(&dir.join(c));
+            let text = self.read_text(&path, file)?;
+            acc.config
+                .merge_crd(&text, &self.display(&path))
+                .map_err(|e| RenderError::transform(&shown, e))?;
+        }
+        self.run_generators(dir, file, k, &mut acc)?;
+        for c in &k.components {
+            let path = normalize(&dir.join(c));
+            if !self.fs.is_dir(&path) {
+                return Err(RenderError::Missing {
+                    path: self.display(&path),
+                    referenced_from: shown.clone(),
+                });
+            }
+            let (ck, cfile) = self.load(&path)?;
+            if ck.kind != KustKind::Component {
+                return Err(RenderError::Invalid {
+                    file: self.display(&cfile),
+                    message: format!(
+                        "listed under `components:` of {shown} but its kind is not Component"
+                    ),
+                });
+            }
+            // A component works on the accumulated resources of its parent.
+            acc = self.accumulate_target(&path, &ck, &cfile, acc)?;
+        }
+        let patches = self.load_patches(dir, file, k)?;
+        transform::run_builtin(&mut acc, k, &patches, &shown)
+            .map_err(|e| RenderError::transform(&shown, e))?;
+        acc.vars.extend(k.vars.iter().cloned());
+        self.stack.pop();
+        Ok(acc)
+    }
+
+    fn accumulate_resource(
+        &mut self,
+        dir: &Path,
+        file: &Path,
+        entry: &str,
+        acc: &mut Acc,
+    ) -> Result<(), RenderError> {
+        if entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@") {
+            return Err(RenderError::Unsupported {
+                file: self.display(file),
+                what: format!("remote resource {entry:?}"),
+            });
+        }
+        let path = normalize(&dir.join(entry));
+        if self.fs.is_dir(&path) {
+            let (sub, sub_file) = self.load(&path)?;
+            if sub.kind == KustKind::Component {
+                return Err(RenderError::Invalid {
+                    file: self.display(&sub_file),
+                    message: format!(
+                        "is a Component; list it under `components:` of {}, not `resources:`",
+                        self.display(file)
+                    ),
+                });
+            }
+            let sub_acc = self.accumulate_target(&path, &sub, &sub_file, Acc::default())?;
+            acc.append(sub_acc.resources, &self.display(file))?;
+            acc.vars.extend(sub_acc.vars);
+            acc.config.merge(sub_acc.config);
+            return Ok(());
+        }
+        let text = self.read_text(&path, file)?;
+        let shown = self.display(&path);
+        let resources = load_resources(&text, &shown)?;
+        acc.append(resources, &shown)
+    }
+
+    fn run_generators(
+        &self,
+        dir: &Path,
+        file: &Path,
+        k: &Kustomization,
+        acc: &mut Acc,
+    ) -> Result<(), RenderError> {
+        let shown = self.display(file);
+        for (secret, specs) in [
+            (false, &k.config_map_generator),
+            (true, &k.secret_generator),
+        ] {
+            for spec in specs {
+                let mut inputs = GeneratorInputs {
+                    files: Vec::new(),
+                    envs: Vec::new(),
+                };
+                for f in &spec.files {
+                    let (key, rel) = generator::file_key_and_path(f);
+                    let path = normalize(&dir.join(&rel));
+                    if !self.fs.is_file(&path) {
+                        return Err(RenderError::Missing {
+                            path: self.display(&path),
+                            referenced_from: shown.clone(),
+                        });
+                    }
+                    let bytes = self.fs.read(&path).map_err(|e| RenderError::Io {
+                        path: self.display(&path),
+                        message: e.to_string(),
+                    })?;
+                    inputs.files.push((key, bytes));
+                }
+                for e in &spec.envs {
+                    let path = normalize(&dir.join(e));
+                    let text = self.read_text(&path, file)?;
+                    inputs.envs.push((self.display(&path), text));
+                }
+                let (obj, needs_hash) =
+                    generator::generate(spec, secret, &inputs, k.generator_options.as_ref())
+                        .map_err(|e| RenderError::Generator {
+                            file: shown.clone(),
+                            source: e,
+                        })?;
+                let mut r = Resource::new(obj, shown.clone());
+                r.generated = Some(Generated {
+                    behavior: spec.behavior,
+                    needs_hash,
+                });
+                absorb(acc, r, &shown)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn load_patches(
+        &self,
+        dir: &Path,
+        file: &Path,
+        k: &Kustomization,
+    ) -> Result<transform::LoadedPatches, RenderError> {
+        let load = |src: &PatchSource| -> Result<(String, String), RenderError> {
+            match src {
+                PatchSource::Inline(t) => {
+                    Ok((t.clone(), format!("{} (inline patch)", self.display(file))))
+                }
+                PatchSource::Path(p) => {
+                    let path = normalize(&dir.join(p));
+                    Ok((self.read_text(&path, file)?, self.display(&path)))
+                }
+            }
+        };
+        let mut out = transform::LoadedPatches::default();
+        for p in &k.patches_strategic_merge {
+            out.strategic_merge.push(load(p)?);
+        }
+        for p in &k.patches {
+            out.patches.push((load(&p.source)?, p.clone()));
+        }
+        for p in &k.patches_json6902 {
+            out.json6902.push((load(&p.source)?, p.clone()));
+        }
+        for r in &k.replacements {
+            match r {
+                super::kustomization::ReplacementSource::Inline(v) => {
+                    out.replacements.push((v.clone(), self.display(file)))
+                }
+                super::kustomization::ReplacementSource::Path(p) => {
+                    let path = normalize(&dir.join(p));
+                    let text = self.read_text(&path, file)?;
+                    let shown = self.display(&path);
+                    for doc in yaml::parse_stream(&text, &shown)? {
+                        match doc.value {
+                            Value::Array(items) => {
+                                for i in items {
+                                    out.replacements.push((i, shown.clone()));
+                                }
+                            }
+                            v => out.replacements.push((v, shown.clone())),
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Merges a generated object into the accumulation according to its behavior.
+fn absorb(acc: &mut Acc, r: Resource, file: &str) -> Result<(), RenderError> {
+    let behavior = r.generated.as_ref().map(|g| g.behavior).unwrap_or_default();
+    let id = r.cur_id();
+    // Generated objects match earlier ones by their original name (before prefixes).
+    let existing = acc.resources.iter().position(|e| {
+        let org = e.org_id();
+        org.gvk == id.gvk
+            && org.name == id.name
+            && (id.namespace.is_empty()
+                || org.namespace == id.namespace
+                || e.namespace() == id.namespace)
+    });
+    match (behavior, existing) {
+        (Behavior::Create, None) => {
+            acc.resources.push(r);
+            Ok(())
+        }
+        (Behavior::Create, Some(_)) => Err(RenderError::DuplicateId {
+            id: id.to_string(),
+            file: file.to_string(),
+        }),
+        (Behavior::Merge | Behavior::Replace, None) => Err(RenderError::Invalid {
+            file: file.to_string(),
+            message: format!(
+                "generator for {id} has behavior {} but no such object exists in the bases; use behavior: create",
+                if behavior == Behavior::Merge {
+                    "merge"
+                } else {
+                    "replace"
+                }
+            ),
+        }),
+        (b, Some(i)) => {
+            transform::merge_generated(&mut acc.resources[i], r, b == Behavior::Replace);
+            Ok(())
+        }
+    }
+}
+
+/// Appends kustomize's content hash to generated names (top level only).
+fn add_hashes_to_names(resources: &mut [Resource]) {
+    for r in resources.iter_mut() {
+        if r.generated.as_ref().is_some_and(|g| g.needs_hash) {
+            let hash = generator::name_hash(&r.obj);
+            let name = format!("{}-{}", r.name(), hash);
+            r.store_previous_id();
+            r.set_name(&name);
+        }
+    }
+}
+
+fn is_local_config(r: &Resource) -> bool {
+    r.annotations()
+        .and_then(|a| a.get("config.kubernetes.io/local-config"))
+        .and_then(Value::as_str)
+        == Some("true")
+}
+
+/// Splits a resource file into resources, expanding `*List` kinds into their items.
+pub fn load_resources(text: &str, file: &str) -> Result<Vec<Resource>, RenderError> {
+    let mut out = Vec::new();
+    for doc in yaml::parse_stream(text, file)? {
+        push_resource(doc.value, file, doc.line, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn push_resource(
+    v: Value,
+    file: &str,
+    line: usize,
+    out: &mut Vec<Resource>,
+) -> Result<(), RenderError> {
+    let Value::Object(map) = &v else {
+        return Err(RenderError::Yaml(YamlError {
+            file: file.to_string(),
+            line,
+            column: 1,
+            message: format!("a resource must be a map, got {v}"),
+        }));
+    };
+    let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
+    if kind.ends_with("List") && map.contains_key("items") {
+        if let Some(Value::Array(items)) = map.get("items") {
+            for item in items.clone() {
+                push_resource(item, file, line, out)?;
+            }
+            return Ok(());
+        }
+    }
+    if kind.is_empty() {
+        return Err(RenderError::Yaml(YamlError {
+            file: file.to_string(),
+            line,
+            column: 1,
+            message: "missing `kind`; every resource needs apiVersion, kind and metadata.name"
+                .into(),
+        }));
+    }
+    let has_generate_name = map
+        .get("metadata")
+        .and_then(|m| m.get("generateName"))
+        .is_some();
+    let kind = kind.to_string();
+    let r = Resource::new(v, file);
+    if r.name().is_empty() && !has_generate_name {
+        return Err(RenderError::Yaml(YamlError {
+            file: file.to_string(),
+            line,
+            column: 1,
+            message: format!("{kind} has no metadata.name; every resource needs a name"),
+        }));
+    }
+    out.push(r);
+    Ok(())
+}
+
+impl From<KustomizationError> for RenderError {
+    fn from(e: KustomizationError) -> Self {
+        RenderError::Kustomization(e)
+    }
+}

@@ -1,0 +1,258 @@
+//! Applying the patches of a kustomization: strategic merge and RFC 6902, with target selection.
+
+use serde_json::Value;
+
+use super::kustomization::{Patch, Selector, parse_selector};
+use super::resource::{Gvk, Resource};
+use super::schema::Schema;
+use super::smp;
+use super::transform::{TransformError, selects};
+use super::yaml;
+
+fn yaml_err(e: yaml::YamlError) -> TransformError {
+    TransformError::Other(e.to_string())
+}
+
+/// A patch document is JSON 6902 when it is a list of operations.
+fn is_json6902(doc: &Value) -> bool {
+    doc.is_array()
+}
+
+/// `patchesStrategicMerge:` entries: each document patches the resource with its own id.
+pub fn apply_strategic_merge_file(
+    resources: &mut Vec<Resource>,
+    text: &str,
+    origin: &str,
+) -> Result<(), TransformError> {
+    for doc in yaml::parse_stream(text, origin).map_err(yaml_err)? {
+        if is_json6902(&doc.value) {
+            return Err(TransformError::Patch {
+                patch: origin.to_string(),
+                message:
+                    "a JSON 6902 patch needs a target; list it under `patches:` with `target:`"
+                        .into(),
+            });
+        }
+        apply_smp_by_id(resources, &doc.value, origin)?;
+    }
+    Ok(())
+}
+
+/// `patches:` entries: SMP or JSON 6902, by target selector or by the patch's own id.
+pub fn apply_patch(
+    resources: &mut Vec<Resource>,
+    text: &str,
+    origin: &str,
+    p: &Patch,
+) -> Result<(), TransformError> {
+    let docs = yaml::parse_stream(text, origin).map_err(yaml_err)?;
+    if docs.is_empty() {
+        return Err(TransformError::Patch {
+            patch: origin.to_string(),
+            message: "the patch is empty".into(),
+        });
+    }
+    if docs.len() == 1 && is_json6902(&docs[0].value) {
+        let target = p.target.as_ref().ok_or_else(|| TransformError::Patch {
+            patch: origin.to_string(),
+            message: "a JSON 6902 patch needs a `target`".into(),
+        })?;
+        return apply_json6902(resources, &docs[0].value, origin, target);
+    }
+    for doc in docs {
+        match &p.target {
+            None => apply_smp_by_id(resources, &doc.value, origin)?,
+            Some(target) => {
+                for i in matching(resources, target, origin)? {
+                    let mut patch = doc.value.clone();
+                    // With a target, the patch's own name and kind do not select anything.
+                    if let Some(md) = patch.get_mut("metadata").and_then(Value::as_object_mut) {
+                        md.insert(
+                            "name".into(),
+                            Value::String(resources[i].name().to_string()),
+                        );
+                        if !resources[i].namespace().is_empty() {
+                            md.insert(
+                                "namespace".into(),
+                                Value::String(resources[i].namespace().to_string()),
+                            );
+                        }
+                    }
+                    if let Some(o) = patch.as_object_mut() {
+                        o.insert(
+                            "kind".into(),
+                            Value::String(resources[i].kind().to_string()),
+                        );
+                        o.insert(
+                            "apiVersion".into(),
+                            Value::String(resources[i].api_version().to_string()),
+                        );
+                    }
+                    smp_one(
+                        resources,
+                        i,
+                        &patch,
+                        origin,
+                        p.allow_name_change,
+                        p.allow_kind_change,
+                    )?;
+                }
+            }
+        }
+    }
+    resources.retain(|r| !r.obj.is_null());
+    Ok(())
+}
+
+/// `patchesJson6902:` entries: a target plus a YAML or JSON list of operations.
+pub fn apply_json6902_entry(
+    resources: &mut Vec<Resource>,
+    text: &str,
+    origin: &str,
+    p: &Patch,
+) -> Result<(), TransformError> {
+    let target = p.target.as_ref().ok_or_else(|| TransformError::Patch {
+        patch: origin.to_string(),
+        message: "a patchesJson6902 entry needs a `target`".into(),
+    })?;
+    let ops = yaml::parse_one(text, origin).map_err(yaml_err)?;
+    apply_json6902(resources, &ops, origin, target)
+}
+
+fn matching(
+    resources: &[Resource],
+    target: &Selector,
+    origin: &str,
+) -> Result<Vec<usize>, TransformError> {
+    let mut out = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
+        if selects(target, r).map_err(|m| TransformError::Patch {
+            patch: origin.to_string(),
+            message: m,
+        })? {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
+fn apply_json6902(
+    resources: &mut [Resource],
+    ops: &Value,
+    origin: &str,
+    target: &Selector,
+) -> Result<(), TransformError> {
+    let patch: json_patch::Patch =
+        serde_json::from_value(ops.clone()).map_err(|e| TransformError::Patch {
+            patch: origin.to_string(),
+            message: format!("not a valid JSON 6902 patch: {e}"),
+        })?;
+    for i in matching(resources, target, origin)? {
+        let r = &mut resources[i];
+        let before = r.cur_id();
+        json_patch::patch(&mut r.obj, &patch).map_err(|e| TransformError::Patch {
+            patch: origin.to_string(),
+            message: format!("applying to {before}: {e}"),
+        })?;
+        if r.cur_id() != before {
+            r.prev_ids.push(before);
+        }
+    }
+    Ok(())
+}
+
+/// Finds the resource a patch document names (by any id it has had) and merges it in.
+fn apply_smp_by_id(
+    resources: &mut Vec<Resource>,
+    patch: &Value,
+    origin: &str,
+) -> Result<(), TransformError> {
+    let kind = patch.get("kind").and_then(Value::as_str).unwrap_or("");
+    let api = patch
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let md = patch.get("metadata");
+    let name = md
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let ns = md.and_then(|m| m.get("namespace")).and_then(Value::as_str);
+    let gvk = Gvk::from_api_version(api, kind);
+    let candidates: Vec<usize> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.all_ids().any(|id| {
+                gvk.selects(&id.gvk)
+                    && id.name == name
+                    && ns.is_none_or(|n| {
+                        id.effective_namespace() == if n.is_empty() { "default" } else { n }
+                    })
+            })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let shown = format!(
+        "{kind} {}{name}",
+        ns.map(|n| format!("{n}/")).unwrap_or_default()
+    );
+    match candidates.len() {
+        0 => Err(TransformError::NoPatchTarget {
+            patch: origin.to_string(),
+            target: shown,
+        }),
+        1 => {
+            smp_one(resources, candidates[0], patch, origin, false, false)?;
+            resources.retain(|r| !r.obj.is_null());
+            Ok(())
+        }
+        _ => Err(TransformError::Patch {
+            patch: origin.to_string(),
+            message: format!(
+                "patch target {shown} is ambiguous: it matches several resources; add a namespace or use `patches:` with a target"
+            ),
+        }),
+    }
+}
+
+fn smp_one(
+    resources: &mut [Resource],
+    i: usize,
+    patch: &Value,
+    origin: &str,
+    allow_name_change: bool,
+    allow_kind_change: bool,
+) -> Result<(), TransformError> {
+    let r = &mut resources[i];
+    let before = r.cur_id();
+    let merged =
+        smp::apply(&r.obj, patch, Schema::builtin()).map_err(|e| TransformError::Patch {
+            patch: origin.to_string(),
+            message: format!("applying to {before}: {e}"),
+        })?;
+    match merged {
+        None => r.obj = Value::Null,
+        Some(v) => {
+            r.obj = v;
+            let after = r.cur_id();
+            if after.name != before.name && !allow_name_change {
+                r.set_name(&before.name.clone());
+            }
+            if after.gvk.kind != before.gvk.kind && !allow_kind_change {
+                if let Some(o) = r.obj.as_object_mut() {
+                    o.insert("kind".into(), Value::String(before.gvk.kind.clone()));
+                }
+            }
+            if r.cur_id() != before {
+                r.prev_ids.push(before);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses a `target:` map given inline in a builtin transformer config.
+pub fn selector_from_value(v: &Value) -> Result<Selector, String> {
+    parse_selector(v)
+}

@@ -1,0 +1,7 @@
+//! TEMPORARY stub: the embedded Kubernetes schema.
+pub struct Schema;
+impl Schema {
+    pub fn builtin() -> &'static Schema {
+        &Schema
+    }
+}

@@ -1,0 +1,929 @@
+//! kustomize's built-in transformers: namespace, prefix/suffix, labels, annotations,
+//! images, replicas, patches, and the field-spec walk they share.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::build::Acc;
+use super::builtin_config::{self as builtin, FieldSpec};
+use super::kustomization::{Image, Kustomization, LabelSpec, Patch, Selector};
+use super::resource::{Gvk, Resource};
+use super::yaml;
+
+/// Why a transformer failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransformError {
+    #[error("{file}: {message}")]
+    Config { file: String, message: String },
+    #[error("{patch}: no resource matches the patch target {target}; check its kind and name")]
+    NoPatchTarget { patch: String, target: String },
+    #[error("{patch}: {message}")]
+    Patch { patch: String, message: String },
+    #[error("{resource}: {message}")]
+    Resource { resource: String, message: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A field spec with owned parts, so user configurations can add their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spec {
+    pub gvk: Gvk,
+    pub path: Vec<String>,
+    pub create: bool,
+}
+
+impl Spec {
+    pub fn new(group: &str, version: &str, kind: &str, path: &str, create: bool) -> Self {
+        Spec {
+            gvk: Gvk {
+                group: group.into(),
+                version: version.into(),
+                kind: kind.into(),
+            },
+            path: split_path(path),
+            create,
+        }
+    }
+    fn from_static(f: &FieldSpec) -> Self {
+        Spec::new(f.group, f.version, f.kind, f.path, f.create)
+    }
+}
+
+fn specs(list: &[FieldSpec]) -> Vec<Spec> {
+    list.iter().map(Spec::from_static).collect()
+}
+
+/// Splits a field-spec path on `/`, keeping `\/` escapes and `[...]` brackets intact.
+pub fn split_path(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'/') => {
+                cur.push('/');
+                chars.next();
+            }
+            '[' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ']' => {
+                depth = depth.saturating_sub(1);
+                cur.push(c);
+            }
+            '/' if depth == 0 => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() || !out.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// A referenced kind and the fields that refer to it by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameRefSpec {
+    pub gvk: Gvk,
+    pub referrers: Vec<Spec>,
+}
+
+/// Field specs used by the transformers: kustomize's built-ins plus `configurations:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransformerConfig {
+    pub name_prefix: Vec<Spec>,
+    pub name_suffix: Vec<Spec>,
+    pub namespace: Vec<Spec>,
+    pub common_labels: Vec<Spec>,
+    pub template_labels: Vec<Spec>,
+    pub common_annotations: Vec<Spec>,
+    pub images: Vec<Spec>,
+    pub replicas: Vec<Spec>,
+    pub name_reference: Vec<NameRefSpec>,
+    pub var_reference: Vec<Spec>,
+}
+
+impl Default for TransformerConfig {
+    fn default() -> Self {
+        TransformerConfig {
+            name_prefix: specs(builtin::NAME_PREFIX),
+            name_suffix: specs(builtin::NAME_SUFFIX),
+            namespace: specs(builtin::NAMESPACE),
+            common_labels: specs(builtin::COMMON_LABELS),
+            template_labels: specs(builtin::TEMPLATE_LABELS),
+            common_annotations: specs(builtin::COMMON_ANNOTATIONS),
+            images: specs(builtin::IMAGES),
+            replicas: specs(builtin::REPLICAS),
+            name_reference: builtin::NAME_REFERENCE
+                .iter()
+                .map(|n| NameRefSpec {
+                    gvk: Gvk {
+                        group: n.group.into(),
+                        version: n.version.into(),
+                        kind: n.kind.into(),
+                    },
+                    referrers: specs(n.referrers),
+                })
+                .collect(),
+            var_reference: specs(builtin::VAR_REFERENCE),
+        }
+    }
+}
+
+fn add_unique(list: &mut Vec<Spec>, more: impl IntoIterator<Item = Spec>) {
+    for s in more {
+        if !list.contains(&s) {
+            list.push(s);
+        }
+    }
+}
+
+impl TransformerConfig {
+    /// Adds the specs of another config (a base's), keeping ours first.
+    pub fn merge(&mut self, other: TransformerConfig) {
+        add_unique(&mut self.name_prefix, other.name_prefix);
+        add_unique(&mut self.name_suffix, other.name_suffix);
+        add_unique(&mut self.namespace, other.namespace);
+        add_unique(&mut self.common_labels, other.common_labels);
+        add_unique(&mut self.template_labels, other.template_labels);
+        add_unique(&mut self.common_annotations, other.common_annotations);
+        add_unique(&mut self.images, other.images);
+        add_unique(&mut self.replicas, other.replicas);
+        add_unique(&mut self.var_reference, other.var_reference);
+        for n in other.name_reference {
+            self.add_name_ref(n);
+        }
+    }
+
+    fn add_name_ref(&mut self, n: NameRefSpec) {
+        match self.name_reference.iter_mut().find(|e| e.gvk == n.gvk) {
+            Some(e) => add_unique(&mut e.referrers, n.referrers),
+            None => self.name_reference.push(n),
+        }
+    }
+
+    /// Merges a `configurations:` file (kustomize's transformer config format).
+    pub fn merge_file(&mut self, text: &str, file: &str) -> Result<(), TransformError> {
+        let v = yaml::parse_one(text, file).map_err(|e| TransformError::Other(e.to_string()))?;
+        let err = |m: String| TransformError::Config {
+            file: file.to_string(),
+            message: m,
+        };
+        let Some(m) = v.as_object() else {
+            return if v.is_null() {
+                Ok(())
+            } else {
+                Err(err("expected a map of field specs".into()))
+            };
+        };
+        for (key, val) in m {
+            match key.as_str() {
+                "nameReference" => {
+                    for item in val.as_array().into_iter().flatten() {
+                        let gvk = Gvk {
+                            group: str_field(item, "group"),
+                            version: str_field(item, "version"),
+                            kind: str_field(item, "kind"),
+                        };
+                        let referrers = parse_specs(item.get("fieldSpecs")).map_err(err)?;
+                        self.add_name_ref(NameRefSpec { gvk, referrers });
+                    }
+                }
+                "namePrefix" => {
+                    add_unique(&mut self.name_prefix, parse_specs(Some(val)).map_err(err)?)
+                }
+                "nameSuffix" => {
+                    add_unique(&mut self.name_suffix, parse_specs(Some(val)).map_err(err)?)
+                }
+                "namespace" => {
+                    add_unique(&mut self.namespace, parse_specs(Some(val)).map_err(err)?)
+                }
+                "commonLabels" => add_unique(
+                    &mut self.common_labels,
+                    parse_specs(Some(val)).map_err(err)?,
+                ),
+                "templateLabels" => add_unique(
+                    &mut self.template_labels,
+                    parse_specs(Some(val)).map_err(err)?,
+                ),
+                "commonAnnotations" => add_unique(
+                    &mut self.common_annotations,
+                    parse_specs(Some(val)).map_err(err)?,
+                ),
+                "images" => add_unique(&mut self.images, parse_specs(Some(val)).map_err(err)?),
+                "replicas" => add_unique(&mut self.replicas, parse_specs(Some(val)).map_err(err)?),
+                "varReference" => add_unique(
+                    &mut self.var_reference,
+                    parse_specs(Some(val)).map_err(err)?,
+                ),
+                other => {
+                    return Err(err(format!(
+                        "unknown field `{other}` in a transformer configuration"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `crds:` (deprecated in kustomize) is not implemented.
+    pub fn merge_crd(&mut self, _text: &str, file: &str) -> Result<(), TransformError> {
+        Err(TransformError::Config {
+            file: file.to_string(),
+            message: "`crds:` is not supported by the built-in renderer; use `configurations:` or `--engine kustomize`".into(),
+        })
+    }
+}
+
+fn str_field(v: &Value, k: &str) -> String {
+    v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+fn parse_specs(v: Option<&Value>) -> Result<Vec<Spec>, String> {
+    let mut out = Vec::new();
+    let Some(v) = v else { return Ok(out) };
+    if v.is_null() {
+        return Ok(out);
+    }
+    let items = v
+        .as_array()
+        .ok_or_else(|| format!("expected a list of field specs, got {v}"))?;
+    for item in items {
+        let o = item
+            .as_object()
+            .ok_or_else(|| format!("a field spec must be a map, got {item}"))?;
+        for k in o.keys() {
+            if !["group", "version", "kind", "path", "create", "behavior"].contains(&k.as_str()) {
+                return Err(format!("unknown field `{k}` in a field spec"));
+            }
+        }
+        out.push(Spec::new(
+            &str_field(item, "group"),
+            &str_field(item, "version"),
+            &str_field(item, "kind"),
+            &str_field(item, "path"),
+            item.get("create").and_then(Value::as_bool).unwrap_or(false),
+        ));
+    }
+    Ok(out)
+}
+
+/// What a walk creates when a field on the path is missing and the spec says `create`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    Map,
+    Scalar,
+}
+
+/// Visits the field a spec points at, in every element of every list on the way.
+/// The callback gets `None` when the field is missing and may not be created.
+pub fn walk<F>(
+    obj: &mut Value,
+    path: &[String],
+    create: Option<Create>,
+    f: &mut F,
+) -> Result<(), String>
+where
+    F: FnMut(&mut Value) -> Result<(), String>,
+{
+    if path.is_empty() {
+        return f(obj);
+    }
+    match obj {
+        Value::Null => Ok(()),
+        Value::Array(items) => {
+            for item in items {
+                walk(item, path, create, f)?;
+            }
+            Ok(())
+        }
+        Value::Object(map) => {
+            let (name, is_seq) = match path[0].strip_suffix("[]") {
+                Some(n) => (n, true),
+                None => (path[0].as_str(), false),
+            };
+            let last = path.len() == 1;
+            let kind = if last {
+                create
+            } else {
+                create.map(|_| Create::Map)
+            };
+            let field = if is_seq || create.is_none() {
+                match map.get_mut(name) {
+                    Some(f) => f,
+                    None => return Ok(()),
+                }
+            } else {
+                map.entry(name.to_string()).or_insert_with(|| match kind {
+                    Some(Create::Map) => Value::Object(Map::new()),
+                    _ => Value::Null,
+                })
+            };
+            if field.is_null() {
+                match kind {
+                    Some(Create::Map) if !is_seq => *field = Value::Object(Map::new()),
+                    Some(Create::Scalar) if last => return f(field),
+                    _ => return Ok(()),
+                }
+            }
+            walk(field, &path[1..], create, f)
+        }
+        _ => Err(format!(
+            "expected a map or a list at `{}`, found a scalar",
+            path.join("/")
+        )),
+    }
+}
+
+/// Runs `f` on the field of every spec that selects the resource.
+fn for_each_spec<F>(
+    r: &mut Resource,
+    list: &[Spec],
+    create_kind: Create,
+    f: &mut F,
+) -> Result<(), TransformError>
+where
+    F: FnMut(&mut Value) -> Result<(), String>,
+{
+    let gvk = r.gvk();
+    for s in list {
+        if !s.gvk.selects(&gvk) {
+            continue;
+        }
+        let create = if s.create { Some(create_kind) } else { None };
+        walk(&mut r.obj, &s.path, create, f).map_err(|m| TransformError::Resource {
+            resource: r.cur_id().to_string(),
+            message: format!("field spec {}: {m}", s.path.join("/")),
+        })?;
+    }
+    Ok(())
+}
+
+/// Patches read from disk by the builder, ready to apply.
+#[derive(Debug, Default)]
+pub struct LoadedPatches {
+    /// (text, where it came from)
+    pub strategic_merge: Vec<(String, String)>,
+    pub patches: Vec<((String, String), Patch)>,
+    pub json6902: Vec<((String, String), Patch)>,
+    pub replacements: Vec<(Value, String)>,
+}
+
+/// Runs the built-in transformers of one kustomization, in kustomize's order.
+pub fn run_builtin(
+    acc: &mut Acc,
+    k: &Kustomization,
+    patches: &LoadedPatches,
+    file: &str,
+) -> Result<(), TransformError> {
+    for (text, origin) in &patches.strategic_merge {
+        super::patches::apply_strategic_merge_file(&mut acc.resources, text, origin)?;
+    }
+    for ((text, origin), p) in &patches.patches {
+        super::patches::apply_patch(&mut acc.resources, text, origin, p)?;
+    }
+    if let Some(ns) = &k.namespace {
+        set_namespace(&mut acc.resources, ns, &acc.config.namespace)?;
+    }
+    if let Some(p) = &k.name_prefix {
+        if !p.is_empty() {
+            prefix_suffix(&mut acc.resources, p, "", &acc.config.name_prefix)?;
+        }
+    }
+    if let Some(s) = &k.name_suffix {
+        if !s.is_empty() {
+            prefix_suffix(&mut acc.resources, "", s, &acc.config.name_suffix)?;
+        }
+    }
+    if !k.common_labels.is_empty() {
+        set_map_entries(
+            &mut acc.resources,
+            &k.common_labels,
+            &acc.config.common_labels,
+        )?;
+    }
+    for l in &k.labels {
+        let list = label_specs(l, &acc.config);
+        set_map_entries(&mut acc.resources, &l.pairs, &list)?;
+    }
+    if !k.common_annotations.is_empty() {
+        set_map_entries(
+            &mut acc.resources,
+            &k.common_annotations,
+            &acc.config.common_annotations,
+        )?;
+    }
+    for ((text, origin), p) in &patches.json6902 {
+        super::patches::apply_json6902_entry(&mut acc.resources, text, origin, p)?;
+    }
+    for r in &k.replicas {
+        set_replicas(&mut acc.resources, &r.name, r.count, &acc.config.replicas)?;
+    }
+    for i in &k.images {
+        set_image(&mut acc.resources, i, &acc.config.images)?;
+    }
+    if !patches.replacements.is_empty() {
+        super::replacement::apply(&mut acc.resources, &patches.replacements)?;
+    }
+    let _ = file;
+    Ok(())
+}
+
+/// The field specs a `labels:` entry writes to.
+fn label_specs(l: &LabelSpec, config: &TransformerConfig) -> Vec<Spec> {
+    let mut list = if l.include_selectors {
+        config.common_labels.clone()
+    } else {
+        let mut v = vec![Spec::new("", "", "", "metadata/labels", true)];
+        if l.include_templates {
+            add_unique(&mut v, config.template_labels.clone());
+        }
+        v
+    };
+    add_unique(
+        &mut list,
+        l.fields
+            .iter()
+            .map(|f| Spec::new(&f.group, &f.version, &f.kind, &f.path, f.create)),
+    );
+    list
+}
+
+/// Sets `metadata.namespace` (and the other namespace fields) on namespaced resources.
+pub fn set_namespace(
+    resources: &mut [Resource],
+    ns: &str,
+    list: &[Spec],
+) -> Result<(), TransformError> {
+    for r in resources.iter_mut() {
+        if r.gvk().is_cluster_scoped() {
+            continue;
+        }
+        let before = r.cur_id();
+        let mut changed = false;
+        for_each_spec(r, list, Create::Scalar, &mut |v| {
+            if v.as_str() != Some(ns) {
+                *v = Value::String(ns.to_string());
+                changed = true;
+            }
+            Ok(())
+        })?;
+        if changed && before.namespace != r.namespace() {
+            r.prev_ids.push(before);
+        }
+        set_role_binding_subjects(r, ns);
+    }
+    Ok(())
+}
+
+/// ServiceAccount subjects of (Cluster)RoleBindings in the `default` namespace follow the new namespace.
+fn set_role_binding_subjects(r: &mut Resource, ns: &str) {
+    let kind = r.kind().to_string();
+    if kind != "RoleBinding" && kind != "ClusterRoleBinding" {
+        return;
+    }
+    if let Some(Value::Array(subjects)) = r.obj.get_mut("subjects") {
+        for s in subjects {
+            let is_sa = s.get("kind").and_then(Value::as_str) == Some("ServiceAccount");
+            let in_default = match s.get("namespace") {
+                None => false,
+                Some(Value::String(n)) => n == "default",
+                Some(_) => false,
+            };
+            if is_sa && in_default {
+                s["namespace"] = Value::String(ns.to_string());
+            }
+        }
+    }
+}
+
+/// Kinds whose names prefixes and suffixes never touch.
+fn skips_prefix_suffix(gvk: &Gvk) -> bool {
+    gvk.kind == "CustomResourceDefinition"
+        || gvk.kind == "Namespace"
+        || (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io")
+}
+
+pub fn prefix_suffix(
+    resources: &mut [Resource],
+    prefix: &str,
+    suffix: &str,
+    list: &[Spec],
+) -> Result<(), TransformError> {
+    for r in resources.iter_mut() {
+        let gvk = r.gvk();
+        if skips_prefix_suffix(&gvk) {
+            continue;
+        }
+        let before = r.cur_id();
+        for_each_spec(r, list, Create::Scalar, &mut |v| {
+            if let Value::String(s) = v {
+                *s = format!("{prefix}{s}{suffix}");
+            }
+            Ok(())
+        })?;
+        if before.name != r.name() {
+            r.prev_ids.push(before);
+            if !prefix.is_empty() {
+                r.prefixes.push(prefix.to_string());
+            }
+            if !suffix.is_empty() {
+                r.suffixes.push(suffix.to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds label or annotation entries through the given specs.
+pub fn set_map_entries(
+    resources: &mut [Resource],
+    entries: &IndexMap<String, String>,
+    list: &[Spec],
+) -> Result<(), TransformError> {
+    for r in resources.iter_mut() {
+        for_each_spec(r, list, Create::Map, &mut |v| match v {
+            Value::Object(m) => {
+                for (k, val) in entries {
+                    m.insert(k.clone(), Value::String(val.clone()));
+                }
+                Ok(())
+            }
+            Value::Null => {
+                let mut m = Map::new();
+                for (k, val) in entries {
+                    m.insert(k.clone(), Value::String(val.clone()));
+                }
+                *v = Value::Object(m);
+                Ok(())
+            }
+            other => Err(format!("expected a map, found {other}")),
+        })?;
+    }
+    Ok(())
+}
+
+/// `replicas:`: sets the count on workloads with that (original or current) name.
+pub fn set_replicas(
+    resources: &mut [Resource],
+    name: &str,
+    count: i64,
+    list: &[Spec],
+) -> Result<(), TransformError> {
+    for r in resources.iter_mut() {
+        if !r.all_ids().any(|id| id.name == name) {
+            continue;
+        }
+        for_each_spec(r, list, Create::Scalar, &mut |v| {
+            *v = Value::from(count);
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// Splits an image reference into name, tag and digest.
+pub fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
+    let (rest, digest) = match image.split_once('@') {
+        Some((r, d)) => (r, Some(d.to_string())),
+        None => (image, None),
+    };
+    // A tag is after the last ':' that follows the last '/' (a registry port is not a tag).
+    let slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match rest[slash..].rfind(':') {
+        Some(i) => (
+            rest[..slash + i].to_string(),
+            Some(rest[slash + i + 1..].to_string()),
+            digest,
+        ),
+        None => (rest.to_string(), None, digest),
+    }
+}
+
+/// The new image reference for `current` when `img` selects it, else None.
+pub fn updated_image(current: &str, img: &Image) -> Option<String> {
+    let (name, tag, digest) = split_image(current);
+    if name != img.name {
+        return None;
+    }
+    let new_name = img.new_name.clone().unwrap_or(name);
+    let mut out = new_name;
+    if let Some(d) = &img.digest {
+        out.push('@');
+        out.push_str(d);
+    } else if let Some(t) = &img.new_tag {
+        out.push(':');
+        out.push_str(t);
+    } else if let Some(t) = &tag {
+        out.push(':');
+        out.push_str(t);
+        if let Some(s) = &img.tag_suffix {
+            out.push_str(s);
+        }
+        if let Some(d) = &digest {
+            out.push('@');
+            out.push_str(d);
+        }
+    } else if let Some(d) = &digest {
+        out.push('@');
+        out.push_str(d);
+    }
+    Some(out)
+}
+
+/// `images:`: rewrites container images wherever a `containers`/`initContainers` list holds them.
+pub fn set_image(
+    resources: &mut [Resource],
+    img: &Image,
+    list: &[Spec],
+) -> Result<(), TransformError> {
+    for r in resources.iter_mut() {
+        // Any `containers`/`initContainers` list anywhere in the object (kustomize walks them all).
+        visit_containers(&mut r.obj, img);
+        for_each_spec(r, list, Create::Scalar, &mut |v| {
+            if let Value::String(s) = v {
+                if let Some(new) = updated_image(s, img) {
+                    *s = new;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+fn visit_containers(v: &mut Value, img: &Image) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if k == "containers" || k == "initContainers" || k == "ephemeralContainers" {
+                    if let Value::Array(items) = child {
+                        for c in items.iter_mut() {
+                            if let Some(Value::String(s)) = c.get_mut("image") {
+                                if let Some(new) = updated_image(s, img) {
+                                    *s = new;
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                }
+                visit_containers(child, img);
+            }
+        }
+        Value::Array(items) => {
+            for i in items {
+                visit_containers(i, img);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Merges a generated ConfigMap/Secret into an existing one (`behavior: merge|replace`).
+pub fn merge_generated(existing: &mut Resource, new: Resource, replace: bool) {
+    let keep_name = existing.name().to_string();
+    let keep_ns = existing.namespace().to_string();
+    let needs_hash = new.generated.as_ref().map(|g| g.needs_hash).unwrap_or(true)
+        && existing
+            .generated
+            .as_ref()
+            .map(|g| g.needs_hash)
+            .unwrap_or(false);
+    if replace {
+        existing.obj = new.obj;
+    } else {
+        for field in ["data", "binaryData", "stringData"] {
+            if let Some(Value::Object(add)) = new.obj.get(field) {
+                let target = existing
+                    .obj
+                    .as_object_mut()
+                    .expect("resources are maps")
+                    .entry(field)
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(t) = target {
+                    for (k, v) in add {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        for field in ["labels", "annotations"] {
+            if let Some(Value::Object(add)) = new.obj.get("metadata").and_then(|m| m.get(field)) {
+                let md = existing.metadata_mut();
+                let target = md.entry(field).or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(t) = target {
+                    for (k, v) in add {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+    }
+    existing.set_name(&keep_name);
+    if !keep_ns.is_empty() {
+        existing.set_namespace(&keep_ns);
+    }
+    if let Some(g) = existing.generated.as_mut() {
+        g.needs_hash = needs_hash;
+    }
+}
+
+/// Whether a resource matches a patch target selector.
+pub fn selects(sel: &Selector, r: &Resource) -> Result<bool, String> {
+    let gvk = r.gvk();
+    let sel_gvk = Gvk {
+        group: sel.group.clone().unwrap_or_default(),
+        version: sel.version.clone().unwrap_or_default(),
+        kind: sel.kind.clone().unwrap_or_default(),
+    };
+    if !sel_gvk.selects(&gvk) {
+        return Ok(false);
+    }
+    if let Some(name) = &sel.name {
+        let re = anchored(name)?;
+        if !r.all_ids().any(|id| re.is_match(&id.name)) {
+            return Ok(false);
+        }
+    }
+    if let Some(ns) = &sel.namespace {
+        let re = anchored(ns)?;
+        if !r.all_ids().any(|id| re.is_match(&id.namespace)) {
+            return Ok(false);
+        }
+    }
+    if let Some(ls) = &sel.label_selector {
+        if !label_selector_matches(ls, r.labels())? {
+            return Ok(false);
+        }
+    }
+    if let Some(a) = &sel.annotation_selector {
+        if !label_selector_matches(a, r.annotations())? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn anchored(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(&format!("^(?:{pattern})$"))
+        .map_err(|e| format!("invalid name pattern {pattern:?}: {e}"))
+}
+
+/// Kubernetes label selector syntax: `a=b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`.
+pub fn label_selector_matches(
+    sel: &str,
+    labels: Option<&Map<String, Value>>,
+) -> Result<bool, String> {
+    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
+    for term in split_selector(sel) {
+        let t = term.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let ok = if let Some((k, rest)) = t.split_once(" notin ") {
+            let set = parse_set(rest)?;
+            get(k.trim()).is_none_or(|v| !set.contains(&v.to_string()))
+        } else if let Some((k, rest)) = t.split_once(" in ") {
+            let set = parse_set(rest)?;
+            get(k.trim()).is_some_and(|v| set.contains(&v.to_string()))
+        } else if let Some((k, v)) = t.split_once("!=") {
+            get(k.trim()) != Some(v.trim())
+        } else if let Some((k, v)) = t.split_once("==").or_else(|| t.split_once('=')) {
+            get(k.trim()) == Some(v.trim())
+        } else if let Some(k) = t.strip_prefix('!') {
+            get(k.trim()).is_none()
+        } else {
+            get(t).is_some()
+        };
+        if !ok {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn split_selector(sel: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in sel.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&sel[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&sel[start..]);
+    out
+}
+
+fn parse_set(s: &str) -> Result<Vec<String>, String> {
+    let s = s.trim();
+    let inner = s
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .ok_or_else(|| format!("invalid selector set {s:?}: expected (a,b)"))?;
+    Ok(inner.split(',').map(|x| x.trim().to_string()).collect())
+}
+
+/// Updates fields that refer to renamed objects by name (kustomize's back-reference fix-up).
+pub fn fix_name_references(
+    resources: &mut [Resource],
+    config: &TransformerConfig,
+) -> Result<(), TransformError> {
+    super::nameref::fix(resources, config)
+}
+
+/// Substitutes `$(VAR)` references (the legacy `vars:` feature).
+pub fn resolve_vars(
+    resources: &mut [Resource],
+    vars: &[super::kustomization::Var],
+    config: &TransformerConfig,
+) -> Result<(), TransformError> {
+    super::vars::resolve(resources, vars, config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn split_path_keeps_escapes_and_brackets() {
+        assert_eq!(
+            split_path("metadata/annotations/a\\/b"),
+            ["metadata", "annotations", "a/b"]
+        );
+        assert_eq!(split_path("spec/x[a=b/c]/y"), ["spec", "x[a=b/c]", "y"]);
+    }
+
+    #[test]
+    fn walk_creates_maps_and_visits_list_elements() {
+        let mut v = json!({"spec": {"containers": [{"name": "a"}, {"name": "b"}]}});
+        let path = split_path("spec/containers/name");
+        let mut seen = Vec::new();
+        walk(&mut v, &path, None, &mut |x| {
+            seen.push(x.clone());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, [json!("a"), json!("b")]);
+
+        let mut v = json!({"metadata": {}});
+        walk(
+            &mut v,
+            &split_path("spec/template/metadata/labels"),
+            Some(Create::Map),
+            &mut |x| {
+                *x = json!({"a": "b"});
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            v["spec"]["template"]["metadata"]["labels"],
+            json!({"a": "b"})
+        );
+    }
+
+    #[test]
+    fn image_updates() {
+        let img = Image {
+            name: "nginx".into(),
+            new_tag: Some("1.2".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            updated_image("nginx:1.0", &img).as_deref(),
+            Some("nginx:1.2")
+        );
+        assert_eq!(updated_image("nginx", &img).as_deref(), Some("nginx:1.2"));
+        assert_eq!(updated_image("nginx2", &img), None);
+        let img = Image {
+            name: "localhost:5000/app".into(),
+            new_name: Some("ghcr.io/acme/app".into()),
+            digest: Some("sha256:abc".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            updated_image("localhost:5000/app:v1", &img).as_deref(),
+            Some("ghcr.io/acme/app@sha256:abc")
+        );
+    }
+
+    #[test]
+    fn label_selectors() {
+        let l = json!({"app": "web", "tier": "fe"});
+        let l = l.as_object();
+        assert!(label_selector_matches("app=web,tier in (fe, be)", l).unwrap());
+        assert!(!label_selector_matches("app!=web", l).unwrap());
+        assert!(label_selector_matches("!missing,app", l).unwrap());
+    }
+}
