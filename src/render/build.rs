@@ -353,32 +353,34 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Merges a generated object into the accumulation according to its behavior.
+/// Merges a generated object into the accumulation according to its behavior:
+/// its id is looked up among the current and previous ids of what is there.
 fn absorb(acc: &mut Acc, r: Resource, file: &str) -> Result<(), RenderError> {
     let behavior = r.generated.as_ref().map(|g| g.behavior).unwrap_or_default();
     let id = r.cur_id();
-    // Generated objects match earlier ones by their original name (before prefixes).
-    let existing = acc.resources.iter().position(|e| {
-        let org = e.org_id();
-        org.gvk == id.gvk
-            && org.name == id.name
-            && (id.namespace.is_empty()
-                || org.namespace == id.namespace
-                || e.namespace() == id.namespace)
-    });
-    match (behavior, existing) {
-        (Behavior::Create, None) => {
+    let matches: Vec<usize> = acc
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.all_ids()
+                .any(|eid| eid.gvk == id.gvk && eid.name == id.name && eid.ns_equals(&id))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    match (behavior, matches.as_slice()) {
+        (Behavior::Create, []) => {
             acc.resources.push(r);
             Ok(())
         }
-        (Behavior::Create, Some(_)) => Err(RenderError::DuplicateId {
-            id: id.to_string(),
+        (Behavior::Create, [_]) => Err(RenderError::Invalid {
             file: file.to_string(),
+            message: format!("id {id} exists; behavior must be merge or replace"),
         }),
-        (Behavior::Merge | Behavior::Replace, None) => Err(RenderError::Invalid {
+        (Behavior::Merge | Behavior::Replace, []) => Err(RenderError::Invalid {
             file: file.to_string(),
             message: format!(
-                "generator for {id} has behavior {} but no such object exists in the bases; use behavior: create",
+                "id {id} does not exist; cannot merge or replace (behavior {}); use behavior: create",
                 if behavior == Behavior::Merge {
                     "merge"
                 } else {
@@ -386,10 +388,14 @@ fn absorb(acc: &mut Acc, r: Resource, file: &str) -> Result<(), RenderError> {
                 }
             ),
         }),
-        (b, Some(i)) => {
-            transform::merge_generated(&mut acc.resources[i], r, b == Behavior::Replace);
+        (b, [i]) => {
+            transform::merge_generated(&mut acc.resources[*i], r, b == Behavior::Replace);
             Ok(())
         }
+        (_, _) => Err(RenderError::Invalid {
+            file: file.to_string(),
+            message: format!("found multiple objects that could accept merge of {id}"),
+        }),
     }
 }
 
@@ -405,11 +411,11 @@ fn add_hashes_to_names(resources: &mut [Resource]) {
     }
 }
 
+/// kustomize drops objects annotated `config.kubernetes.io/local-config` unless the value is "false".
 fn is_local_config(r: &Resource) -> bool {
     r.annotations()
         .and_then(|a| a.get("config.kubernetes.io/local-config"))
-        .and_then(Value::as_str)
-        == Some("true")
+        .is_some_and(|v| v.as_str() != Some("false"))
 }
 
 /// Splits a resource file into resources, expanding `*List` kinds into their items.

@@ -60,12 +60,9 @@ pub fn file_key_and_path(entry: &str) -> (String, String) {
     }
 }
 
+/// kustomize's key validators accept anything; only an empty key is refused here.
 fn valid_key(key: &str) -> bool {
     !key.is_empty()
-        && key.len() <= 253
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
 }
 
 /// kustomize strips one pair of matching surrounding quotes from a literal's value.
@@ -87,14 +84,15 @@ fn parse_env(
 ) -> Result<Vec<(String, String)>, GeneratorError> {
     let mut out = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in text.split('\n').enumerate() {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let line = raw.trim_start();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        // kustomize keeps trailing spaces and quotes, and a line without `=` is a key with an empty value.
         match line.split_once('=') {
-            Some((k, v)) => out.push((k.to_string(), v.to_string())),
-            None => {
+            Some(("", _)) => {
                 return Err(GeneratorError::EnvLine {
                     generator,
                     name: name.to_string(),
@@ -103,6 +101,8 @@ fn parse_env(
                     text: raw.to_string(),
                 });
             }
+            Some((k, v)) => out.push((k.to_string(), v.to_string())),
+            None => out.push((line.to_string(), String::new())),
         }
     }
     Ok(out)
@@ -148,11 +148,14 @@ pub fn generate(
         }
     }
     for lit in &spec.literals {
-        let (k, v) = lit.split_once('=').ok_or_else(|| GeneratorError::Literal {
-            generator,
-            name: spec.name.clone(),
-            literal: lit.clone(),
-        })?;
+        let (k, v) = lit
+            .split_once('=')
+            .filter(|(k, _)| !k.is_empty())
+            .ok_or_else(|| GeneratorError::Literal {
+                generator,
+                name: spec.name.clone(),
+                literal: lit.clone(),
+            })?;
         push(k.to_string(), unquote(v).as_bytes().to_vec(), &mut data)?;
     }
     for (k, contents) in &inputs.files {
@@ -181,17 +184,15 @@ pub fn generate(
     obj.insert("metadata".into(), Value::Object(metadata));
     let b64 = base64::engine::general_purpose::STANDARD;
     if secret {
-        let mut d = Map::new();
-        for (k, v) in data {
-            d.insert(k, Value::String(b64.encode(v)));
-        }
-        if !d.is_empty() {
-            obj.insert("data".into(), Value::Object(d));
-        }
         obj.insert(
             "type".into(),
             Value::String(spec.secret_type.clone().unwrap_or_else(|| "Opaque".into())),
         );
+        let mut d = Map::new();
+        for (k, v) in data {
+            d.insert(k, Value::String(wrap_base64(&b64.encode(v))));
+        }
+        obj.insert("data".into(), Value::Object(d));
     } else {
         let (mut d, mut bin) = (Map::new(), Map::new());
         for (k, v) in data {
@@ -200,7 +201,7 @@ pub fn generate(
                     d.insert(k, Value::String(s));
                 }
                 Err(e) => {
-                    bin.insert(k, Value::String(b64.encode(e.into_bytes())));
+                    bin.insert(k, Value::String(wrap_base64(&b64.encode(e.into_bytes()))));
                 }
             }
         }
@@ -216,6 +217,20 @@ pub fn generate(
     }
     let needs_hash = !opts.disable_name_suffix_hash.unwrap_or(false);
     Ok((Value::Object(obj), needs_hash))
+}
+
+/// kustomize breaks base64 text of 70 characters or more into 70-character lines,
+/// each ending with a newline.
+fn wrap_base64(s: &str) -> String {
+    if s.len() < 70 {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + s.len() / 70 + 1);
+    for chunk in s.as_bytes().chunks(70) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push('\n');
+    }
+    out
 }
 
 fn string_map(m: &indexmap::IndexMap<String, String>) -> Value {
@@ -239,11 +254,12 @@ pub fn merge_options(
         for (k, v) in &l.annotations {
             out.annotations.insert(k.clone(), v.clone());
         }
-        if l.disable_name_suffix_hash.is_some() {
-            out.disable_name_suffix_hash = l.disable_name_suffix_hash;
+        // kustomize ORs the two flags.
+        if l.disable_name_suffix_hash == Some(true) {
+            out.disable_name_suffix_hash = Some(true);
         }
-        if l.immutable.is_some() {
-            out.immutable = l.immutable;
+        if l.immutable == Some(true) {
+            out.immutable = Some(true);
         }
     }
     out
@@ -421,13 +437,22 @@ mod tests {
     fn env_file_comments_and_bad_lines() {
         let inputs = GeneratorInputs {
             files: vec![],
-            envs: vec![("a.env".into(), "# c\n\nA=1\n  B=x=y\nBAD\n".into())],
+            envs: vec![(
+                "a.env".into(),
+                "# c\n\nA=1\n  B=x=y  \nNOVALUE\n=bad\n".into(),
+            )],
         };
         let err = generate(&cm(&[]), false, &inputs, None).unwrap_err();
         assert!(
-            matches!(err, GeneratorError::EnvLine { line: 5, .. }),
+            matches!(err, GeneratorError::EnvLine { line: 6, .. }),
             "{err}"
         );
+        let inputs = GeneratorInputs {
+            files: vec![],
+            envs: vec![("a.env".into(), "A=1\n  B=x=y  \nNOVALUE\n".into())],
+        };
+        let (obj, _) = generate(&cm(&[]), false, &inputs, None).unwrap();
+        assert_eq!(obj["data"], json!({"A": "1", "B": "x=y  ", "NOVALUE": ""}));
     }
 
     #[test]

@@ -57,22 +57,36 @@ pub fn legacy_sort(
             0
         }
     };
-    let mut keyed: Vec<((i64, String, String), Resource)> = resources
+    let mut keyed: Vec<(i64, String, String, Resource)> = resources
         .drain(..)
         .map(|r| {
             let id = r.cur_id();
             (
-                (
-                    rank(&id.gvk.kind),
-                    id.gvk.sort_string(),
-                    id.legacy_sort_string(),
-                ),
+                rank(&id.gvk.kind),
+                id.gvk.sort_string(),
+                id.legacy_sort_string(),
                 r,
             )
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    resources.extend(keyed.into_iter().map(|(_, r)| r));
+    keyed.sort_by(|a, b| {
+        let (ga, gb) = (a.3.gvk(), b.3.gvk());
+        if ga != gb {
+            if a.0 != b.0 {
+                return a.0.cmp(&b.0);
+            }
+            // kustomize reverses the comparison between two Namespace kinds when one is in the core group.
+            if ga.kind == "Namespace"
+                && gb.kind == "Namespace"
+                && (ga.group.is_empty() || gb.group.is_empty())
+            {
+                return b.1.cmp(&a.1);
+            }
+            return a.1.cmp(&b.1);
+        }
+        a.2.cmp(&b.2)
+    });
+    resources.extend(keyed.into_iter().map(|k| k.3));
 }
 
 #[cfg(test)]

@@ -178,17 +178,18 @@ fn apply_smp_by_id(
         .and_then(Value::as_str)
         .unwrap_or("");
     let ns = md.and_then(|m| m.get("namespace")).and_then(Value::as_str);
-    let gvk = Gvk::from_api_version(api, kind);
+    let patch_id = super::resource::ResId {
+        gvk: Gvk::from_api_version(api, kind),
+        name: name.to_string(),
+        namespace: ns.unwrap_or("").to_string(),
+    };
+    // kustomize looks the patch's id up among every id a resource has had.
     let candidates: Vec<usize> = resources
         .iter()
         .enumerate()
         .filter(|(_, r)| {
             r.all_ids().any(|id| {
-                gvk.selects(&id.gvk)
-                    && id.name == name
-                    && ns.is_none_or(|n| {
-                        id.effective_namespace() == if n.is_empty() { "default" } else { n }
-                    })
+                id.gvk == patch_id.gvk && id.name == patch_id.name && id.ns_equals(&patch_id)
             })
         })
         .map(|(i, _)| i)

@@ -58,44 +58,56 @@ impl Gvk {
             && (self.kind.is_empty() || self.kind == other.kind)
     }
 
-    /// Kinds that are not namespaced (kustomize's built-in list).
+    /// Whether kustomize treats this exact apiVersion and kind as cluster-scoped
+    /// (its built-in Kubernetes v1.21 schema; unknown kinds are namespaced).
     pub fn is_cluster_scoped(&self) -> bool {
-        is_cluster_scoped_kind(&self.kind)
+        is_cluster_scoped(&self.group, &self.version, &self.kind)
     }
 }
 
-/// kustomize decides scope by kind alone, from the Kubernetes built-in cluster-scoped kinds.
-pub fn is_cluster_scoped_kind(kind: &str) -> bool {
-    matches!(
-        kind,
-        "APIService"
-            | "CSIDriver"
-            | "CSINode"
-            | "CertificateSigningRequest"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "ComponentStatus"
-            | "CustomResourceDefinition"
-            | "FlowSchema"
-            | "IngressClass"
-            | "MutatingWebhookConfiguration"
-            | "Namespace"
-            | "Node"
-            | "PersistentVolume"
-            | "PodSecurityPolicy"
-            | "PriorityClass"
-            | "PriorityLevelConfiguration"
-            | "RuntimeClass"
-            | "SelfSubjectAccessReview"
-            | "SelfSubjectRulesReview"
-            | "StorageClass"
-            | "SubjectAccessReview"
-            | "TokenReview"
-            | "ValidatingAdmissionPolicy"
-            | "ValidatingAdmissionPolicyBinding"
-            | "ValidatingWebhookConfiguration"
-            | "VolumeAttachment"
-    )
+pub fn is_cluster_scoped(group: &str, version: &str, kind: &str) -> bool {
+    let v1_beta1 = version == "v1" || version == "v1beta1";
+    match group {
+        "admissionregistration.k8s.io" => {
+            v1_beta1
+                && matches!(
+                    kind,
+                    "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
+                )
+        }
+        "apiextensions.k8s.io" => v1_beta1 && kind == "CustomResourceDefinition",
+        "apiregistration.k8s.io" => v1_beta1 && kind == "APIService",
+        "certificates.k8s.io" => v1_beta1 && kind == "CertificateSigningRequest",
+        "flowcontrol.apiserver.k8s.io" => {
+            version == "v1beta1" && matches!(kind, "FlowSchema" | "PriorityLevelConfiguration")
+        }
+        "networking.k8s.io" => v1_beta1 && kind == "IngressClass",
+        "node.k8s.io" => v1_beta1 && kind == "RuntimeClass",
+        "policy" => version == "v1beta1" && kind == "PodSecurityPolicy",
+        "rbac.authorization.k8s.io" => {
+            v1_beta1 && matches!(kind, "ClusterRole" | "ClusterRoleBinding")
+        }
+        "scheduling.k8s.io" => v1_beta1 && kind == "PriorityClass",
+        "storage.k8s.io" => {
+            v1_beta1
+                && matches!(
+                    kind,
+                    "CSIDriver" | "CSINode" | "StorageClass" | "VolumeAttachment"
+                )
+        }
+        "" => {
+            version == "v1"
+                && matches!(
+                    kind,
+                    "ComponentStatus"
+                        | "Namespace"
+                        | "Node"
+                        | "NodeProxyOptions"
+                        | "PersistentVolume"
+                )
+        }
+        _ => false,
+    }
 }
 
 /// A resource identity: GVK plus name and namespace.
@@ -232,9 +244,24 @@ impl Resource {
             .unwrap_or_else(|| self.cur_id())
     }
 
-    /// The current id followed by every previous one.
+    /// Previous ids as kustomize reports them: the current group and version with
+    /// each earlier name, namespace and kind, oldest first.
+    pub fn prev_ids(&self) -> impl Iterator<Item = ResId> + '_ {
+        let gvk = self.gvk();
+        self.prev_ids.iter().map(move |p| ResId {
+            gvk: Gvk {
+                group: gvk.group.clone(),
+                version: gvk.version.clone(),
+                kind: p.gvk.kind.clone(),
+            },
+            name: p.name.clone(),
+            namespace: p.namespace.clone(),
+        })
+    }
+
+    /// Every previous id followed by the current one.
     pub fn all_ids(&self) -> impl Iterator<Item = ResId> + '_ {
-        std::iter::once(self.cur_id()).chain(self.prev_ids.iter().rev().cloned())
+        self.prev_ids().chain(std::iter::once(self.cur_id()))
     }
 
     /// Records the current id before a rename, as kustomize's `StorePreviousId` does.
@@ -285,7 +312,7 @@ mod tests {
         );
         let id = r.cur_id();
         assert_eq!(id.gvk.group, "apps");
-        assert_eq!(id.legacy_sort_string(), "apps_v1_Deployment|~X|a");
+        assert_eq!(id.legacy_sort_string(), "Deployment.v1.apps|~X|a");
         assert_eq!(id.effective_namespace(), "default");
         assert_eq!(id.to_string(), "Deployment.apps/v1 a");
     }

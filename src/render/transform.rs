@@ -385,18 +385,20 @@ pub fn run_builtin(
     for ((text, origin), p) in &patches.patches {
         super::patches::apply_patch(&mut acc.resources, text, origin, p)?;
     }
-    if let Some(ns) = &k.namespace {
-        set_namespace(&mut acc.resources, ns, &acc.config.namespace)?;
+    if let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) {
+        set_namespace(
+            &mut acc.resources,
+            ns,
+            &acc.config.namespace,
+            false,
+            SubjectPolicy::DefaultOnly,
+        )?;
     }
-    if let Some(p) = &k.name_prefix {
-        if !p.is_empty() {
-            prefix_suffix(&mut acc.resources, p, "", &acc.config.name_prefix)?;
-        }
+    if let Some(p) = k.name_prefix.as_deref().filter(|p| !p.is_empty()) {
+        prefix_suffix(&mut acc.resources, p, "", &acc.config.name_prefix)?;
     }
-    if let Some(s) = &k.name_suffix {
-        if !s.is_empty() {
-            prefix_suffix(&mut acc.resources, "", s, &acc.config.name_suffix)?;
-        }
+    if let Some(s) = k.name_suffix.as_deref().filter(|s| !s.is_empty()) {
+        prefix_suffix(&mut acc.resources, "", s, &acc.config.name_suffix)?;
     }
     if !k.common_labels.is_empty() {
         set_map_entries(
@@ -432,81 +434,122 @@ pub fn run_builtin(
     Ok(())
 }
 
-/// The field specs a `labels:` entry writes to.
+/// The field specs a `labels:` entry writes to, in kustomize's order.
 fn label_specs(l: &LabelSpec, config: &TransformerConfig) -> Vec<Spec> {
-    let mut list = if l.include_selectors {
-        config.common_labels.clone()
-    } else {
-        let mut v = vec![Spec::new("", "", "", "metadata/labels", true)];
-        if l.include_templates {
-            add_unique(&mut v, config.template_labels.clone());
-        }
-        v
-    };
+    let mut list: Vec<Spec> = Vec::new();
     add_unique(
         &mut list,
         l.fields
             .iter()
             .map(|f| Spec::new(&f.group, &f.version, &f.kind, &f.path, f.create)),
     );
+    if l.include_selectors {
+        add_unique(&mut list, config.common_labels.clone());
+    } else {
+        if l.include_templates {
+            add_unique(&mut list, config.template_labels.clone());
+        }
+        add_unique(&mut list, [Spec::new("", "", "", "metadata/labels", true)]);
+    }
     list
 }
 
-/// Sets `metadata.namespace` (and the other namespace fields) on namespaced resources.
+/// How the namespace transformer treats (Cluster)RoleBinding subjects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SubjectPolicy {
+    /// Subjects named `default` (kustomize's default, whatever their kind).
+    #[default]
+    DefaultOnly,
+    AllServiceAccounts,
+    None,
+}
+
+/// Sets `metadata.namespace` and the other namespace fields (kustomize's NamespaceTransformer).
 pub fn set_namespace(
     resources: &mut [Resource],
     ns: &str,
     list: &[Spec],
+    unset_only: bool,
+    subjects: SubjectPolicy,
 ) -> Result<(), TransformError> {
+    let set = |v: &mut Value| {
+        if unset_only && !matches!(v, Value::Null) && v.as_str() != Some("") {
+            return Ok(());
+        }
+        *v = Value::String(ns.to_string());
+        Ok(())
+    };
     for r in resources.iter_mut() {
-        if r.gvk().is_cluster_scoped() {
+        if r.obj.is_null() {
             continue;
         }
-        let before = r.cur_id();
-        let mut changed = false;
-        for_each_spec(r, list, Create::Scalar, &mut |v| {
-            if v.as_str() != Some(ns) {
-                *v = Value::String(ns.to_string());
-                changed = true;
-            }
-            Ok(())
-        })?;
-        if changed && before.namespace != r.namespace() {
-            r.prev_ids.push(before);
+        r.store_previous_id();
+        let gvk = r.gvk();
+        let is_binding = gvk.kind == "RoleBinding" || gvk.kind == "ClusterRoleBinding";
+        if !gvk.is_cluster_scoped() {
+            let md = r.metadata_mut();
+            let cur = md.entry("namespace").or_insert(Value::Null);
+            set(cur).map_err(TransformError::Other)?;
         }
-        set_role_binding_subjects(r, ns);
+        let mut rest: Vec<Spec> = Vec::new();
+        for s in list {
+            let path = s.path.join("/");
+            if path == "metadata/namespace"
+                || (is_binding && path == "subjects/namespace" && s.gvk.selects(&gvk))
+            {
+                continue;
+            }
+            // `metadata/name` specs only apply to core v1 objects (this renames a Namespace).
+            if path == "metadata/name" && r.api_version() != "v1" {
+                continue;
+            }
+            rest.push(s.clone());
+        }
+        for_each_spec(r, &rest, Create::Scalar, &mut |v| set(v))?;
+        if is_binding {
+            set_role_binding_subjects(r, ns, subjects, unset_only);
+        }
     }
     Ok(())
 }
 
-/// ServiceAccount subjects of (Cluster)RoleBindings in the `default` namespace follow the new namespace.
-fn set_role_binding_subjects(r: &mut Resource, ns: &str) {
-    let kind = r.kind().to_string();
-    if kind != "RoleBinding" && kind != "ClusterRoleBinding" {
-        return;
-    }
+fn set_role_binding_subjects(r: &mut Resource, ns: &str, policy: SubjectPolicy, unset_only: bool) {
     if let Some(Value::Array(subjects)) = r.obj.get_mut("subjects") {
         for s in subjects {
-            let is_sa = s.get("kind").and_then(Value::as_str) == Some("ServiceAccount");
-            let in_default = match s.get("namespace") {
-                None => false,
-                Some(Value::String(n)) => n == "default",
-                Some(_) => false,
+            let pick = match policy {
+                SubjectPolicy::DefaultOnly => {
+                    s.get("name").and_then(Value::as_str) == Some("default")
+                }
+                SubjectPolicy::AllServiceAccounts => {
+                    s.get("kind").and_then(Value::as_str) == Some("ServiceAccount")
+                }
+                SubjectPolicy::None => false,
             };
-            if is_sa && in_default {
-                s["namespace"] = Value::String(ns.to_string());
+            if !pick {
+                continue;
+            }
+            if let Value::Object(m) = s {
+                if unset_only
+                    && m.get("namespace")
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| !v.is_empty())
+                {
+                    continue;
+                }
+                m.insert("namespace".into(), Value::String(ns.to_string()));
             }
         }
     }
 }
 
-/// Kinds whose names prefixes and suffixes never touch.
+/// Kinds whose names prefixes and suffixes never touch (judged by the original id).
 fn skips_prefix_suffix(gvk: &Gvk) -> bool {
     gvk.kind == "CustomResourceDefinition"
         || gvk.kind == "Namespace"
         || (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io")
 }
 
+/// Adds a name prefix and/or suffix through the given specs (PrefixTransformer/SuffixTransformer).
 pub fn prefix_suffix(
     resources: &mut [Resource],
     prefix: &str,
@@ -514,25 +557,37 @@ pub fn prefix_suffix(
     list: &[Spec],
 ) -> Result<(), TransformError> {
     for r in resources.iter_mut() {
-        let gvk = r.gvk();
-        if skips_prefix_suffix(&gvk) {
+        if r.obj.is_null() || skips_prefix_suffix(&r.org_id().gvk) {
             continue;
         }
-        let before = r.cur_id();
-        for_each_spec(r, list, Create::Scalar, &mut |v| {
-            if let Value::String(s) = v {
-                *s = format!("{prefix}{s}{suffix}");
+        let gvk = r.gvk();
+        for s in list {
+            if !s.gvk.selects(&gvk) {
+                continue;
             }
-            Ok(())
-        })?;
-        if before.name != r.name() {
-            r.prev_ids.push(before);
-            if !prefix.is_empty() {
-                r.prefixes.push(prefix.to_string());
+            let is_name = s.path.len() == 2 && s.path[0] == "metadata" && s.path[1] == "name";
+            if is_name {
+                r.store_previous_id();
+                if !prefix.is_empty() {
+                    r.prefixes.push(prefix.to_string());
+                }
+                if !suffix.is_empty() {
+                    r.suffixes.push(suffix.to_string());
+                }
             }
-            if !suffix.is_empty() {
-                r.suffixes.push(suffix.to_string());
-            }
+            let create = if s.create { Some(Create::Scalar) } else { None };
+            walk(&mut r.obj, &s.path, create, &mut |v| {
+                match v {
+                    Value::String(x) => *x = format!("{prefix}{x}{suffix}"),
+                    Value::Null => *v = Value::String(format!("{prefix}{suffix}")),
+                    _ => {}
+                }
+                Ok(())
+            })
+            .map_err(|m| TransformError::Resource {
+                resource: r.cur_id().to_string(),
+                message: m,
+            })?;
         }
     }
     Ok(())
@@ -566,87 +621,122 @@ pub fn set_map_entries(
     Ok(())
 }
 
-/// `replicas:`: sets the count on workloads with that (original or current) name.
+/// `replicas:`: sets the count on workloads that have (or had) that name.
 pub fn set_replicas(
     resources: &mut [Resource],
     name: &str,
     count: i64,
     list: &[Spec],
 ) -> Result<(), TransformError> {
+    let mut matched = false;
     for r in resources.iter_mut() {
-        if !r.all_ids().any(|id| id.name == name) {
+        if r.obj.is_null() || !r.all_ids().any(|id| id.name == name) {
             continue;
         }
-        for_each_spec(r, list, Create::Scalar, &mut |v| {
+        let gvk = r.gvk();
+        let specs: Vec<Spec> = list
+            .iter()
+            .filter(|s| s.gvk.selects(&gvk))
+            .cloned()
+            .collect();
+        if specs.is_empty() {
+            continue;
+        }
+        matched = true;
+        for_each_spec(r, &specs, Create::Scalar, &mut |v| {
             *v = Value::from(count);
             Ok(())
         })?;
     }
+    if !matched {
+        return Err(TransformError::Other(format!(
+            "replicas: no Deployment, ReplicaSet, ReplicationController or StatefulSet named {name:?}; check the name"
+        )));
+    }
     Ok(())
 }
 
-/// Splits an image reference into name, tag and digest.
+/// Splits an image reference into name, tag and digest the way kustomize does:
+/// `:` and `@` count only after the first `/`, so a registry port is not a tag.
 pub fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
-    let (rest, digest) = match image.split_once('@') {
-        Some((r, d)) => (r, Some(d.to_string())),
-        None => (image, None),
+    let search_from = match image.find('/') {
+        Some(i) if i > 0 => i,
+        _ => 0,
     };
-    // A tag is after the last ':' that follows the last '/' (a registry port is not a tag).
-    let slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
-    match rest[slash..].rfind(':') {
+    let tail = &image[search_from..];
+    let (rest_end, digest) = match tail.find('@') {
         Some(i) => (
-            rest[..slash + i].to_string(),
-            Some(rest[slash + i + 1..].to_string()),
+            search_from + i,
+            Some(image[search_from + i + 1..].to_string()),
+        ),
+        None => (image.len(), None),
+    };
+    let rest = &image[..rest_end];
+    match rest[search_from..].find(':') {
+        Some(i) => (
+            rest[..search_from + i].to_string(),
+            Some(rest[search_from + i + 1..].to_string()),
             digest,
         ),
         None => (rest.to_string(), None, digest),
     }
 }
 
-/// The new image reference for `current` when `img` selects it, else None.
-pub fn updated_image(current: &str, img: &Image) -> Option<String> {
-    let (name, tag, digest) = split_image(current);
-    if name != img.name {
-        return None;
-    }
-    let new_name = img.new_name.clone().unwrap_or(name);
-    let mut out = new_name;
-    if let Some(d) = &img.digest {
-        out.push('@');
-        out.push_str(d);
-    } else if let Some(t) = &img.new_tag {
-        out.push(':');
-        out.push_str(t);
-    } else if let Some(t) = &tag {
-        out.push(':');
-        out.push_str(t);
-        if let Some(s) = &img.tag_suffix {
-            out.push_str(s);
-        }
-        if let Some(d) = &digest {
-            out.push('@');
-            out.push_str(d);
-        }
-    } else if let Some(d) = &digest {
-        out.push('@');
-        out.push_str(d);
-    }
-    Some(out)
+/// Whether an image value is the image `name` (with any tag or sha256 digest).
+/// kustomize uses the name as an unescaped regular expression; so do we.
+fn image_matches(name_re: &regex::Regex, value: &str) -> bool {
+    name_re.is_match(value)
 }
 
-/// `images:`: rewrites container images wherever a `containers`/`initContainers` list holds them.
+fn image_regex(name: &str) -> Result<regex::Regex, TransformError> {
+    regex::Regex::new(&format!(
+        "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$"
+    ))
+    .map_err(|e| TransformError::Other(format!("images: invalid image name {name:?}: {e}")))
+}
+
+/// The new image reference for `current` (already known to match `img`).
+pub fn updated_image(current: &str, img: &Image) -> String {
+    let (name, tag, digest) = split_image(current);
+    let name = img.new_name.clone().unwrap_or(name);
+    let (tag, digest) = match (&img.new_tag, &img.digest) {
+        (Some(t), Some(d)) => (Some(t.clone()), Some(d.clone())),
+        (Some(t), None) => (Some(t.clone()), None),
+        (None, Some(d)) => (None, Some(d.clone())),
+        (None, None) => match &img.tag_suffix {
+            Some(sfx) => (Some(format!("{}{sfx}", tag.unwrap_or_default())), None),
+            None => (tag, digest),
+        },
+    };
+    let mut out = name;
+    if let Some(t) = tag {
+        out.push(':');
+        out.push_str(&t);
+    }
+    if let Some(d) = digest {
+        out.push('@');
+        out.push_str(&d);
+    }
+    out
+}
+
+/// `images:`: kustomize's two passes, every `containers`/`initContainers` list
+/// anywhere, then the image field specs (so pod templates are updated twice).
 pub fn set_image(
     resources: &mut [Resource],
     img: &Image,
     list: &[Spec],
 ) -> Result<(), TransformError> {
+    let re = image_regex(&img.name)?;
     for r in resources.iter_mut() {
-        // Any `containers`/`initContainers` list anywhere in the object (kustomize walks them all).
-        visit_containers(&mut r.obj, img);
+        if r.obj.is_null() || r.kind() == "CustomResourceDefinition" {
+            continue;
+        }
+        visit_containers(&mut r.obj, &re, img);
         for_each_spec(r, list, Create::Scalar, &mut |v| {
             if let Value::String(s) = v {
-                if let Some(new) = updated_image(s, img) {
-                    *s = new;
+                if image_matches(&re, s) {
+                    *s = updated_image(s, img);
                 }
             }
             Ok(())
@@ -655,70 +745,73 @@ pub fn set_image(
     Ok(())
 }
 
-fn visit_containers(v: &mut Value, img: &Image) {
+fn visit_containers(v: &mut Value, re: &regex::Regex, img: &Image) {
     match v {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
-                if k == "containers" || k == "initContainers" || k == "ephemeralContainers" {
+                visit_containers(child, re, img);
+                if k == "containers" || k == "initContainers" {
                     if let Value::Array(items) = child {
                         for c in items.iter_mut() {
                             if let Some(Value::String(s)) = c.get_mut("image") {
-                                if let Some(new) = updated_image(s, img) {
-                                    *s = new;
+                                if image_matches(re, s) {
+                                    *s = updated_image(s, img);
                                 }
                             }
                         }
-                        continue;
                     }
                 }
-                visit_containers(child, img);
             }
         }
         Value::Array(items) => {
             for i in items {
-                visit_containers(i, img);
+                visit_containers(i, re, img);
             }
         }
         _ => {}
     }
 }
 
-/// Merges a generated ConfigMap/Secret into an existing one (`behavior: merge|replace`).
+/// Merges a generated ConfigMap/Secret into an existing one (`behavior: merge|replace`):
+/// labels and annotations merge, name and namespace stay the existing ones; with
+/// merge the data maps merge too, with replace the new data wins.
 pub fn merge_generated(existing: &mut Resource, new: Resource, replace: bool) {
     let keep_name = existing.name().to_string();
     let keep_ns = existing.namespace().to_string();
-    let needs_hash = new.generated.as_ref().map(|g| g.needs_hash).unwrap_or(true)
-        && existing
-            .generated
-            .as_ref()
-            .map(|g| g.needs_hash)
-            .unwrap_or(false);
-    if replace {
-        existing.obj = new.obj;
-    } else {
-        for field in ["data", "binaryData", "stringData"] {
-            if let Some(Value::Object(add)) = new.obj.get(field) {
-                let target = existing
-                    .obj
-                    .as_object_mut()
-                    .expect("resources are maps")
-                    .entry(field)
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(t) = target {
-                    for (k, v) in add {
-                        t.insert(k.clone(), v.clone());
-                    }
-                }
+    let needs_hash = new.generated.as_ref().is_some_and(|g| g.needs_hash)
+        && existing.generated.as_ref().is_some_and(|g| g.needs_hash);
+    let old = std::mem::replace(&mut existing.obj, new.obj);
+    let merge_map = |old: Option<&Value>, new: Option<&Value>| -> Option<Value> {
+        let mut out = match old {
+            Some(Value::Object(m)) => m.clone(),
+            _ => Map::new(),
+        };
+        if let Some(Value::Object(n)) = new {
+            for (k, v) in n {
+                out.insert(k.clone(), v.clone());
             }
         }
-        for field in ["labels", "annotations"] {
-            if let Some(Value::Object(add)) = new.obj.get("metadata").and_then(|m| m.get(field)) {
-                let md = existing.metadata_mut();
-                let target = md.entry(field).or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(t) = target {
-                    for (k, v) in add {
-                        t.insert(k.clone(), v.clone());
-                    }
+        if out.is_empty() && old.is_none() && new.is_none() {
+            None
+        } else {
+            Some(Value::Object(out))
+        }
+    };
+    let old_md = old.get("metadata").cloned().unwrap_or(Value::Null);
+    for field in ["labels", "annotations"] {
+        let merged = merge_map(
+            old_md.get(field),
+            existing.obj.get("metadata").and_then(|m| m.get(field)),
+        );
+        if let Some(m) = merged {
+            existing.metadata_mut().insert(field.into(), m);
+        }
+    }
+    if !replace {
+        for field in ["data", "binaryData"] {
+            if let Some(m) = merge_map(old.get(field), existing.obj.get(field)) {
+                if let Some(o) = existing.obj.as_object_mut() {
+                    o.insert(field.into(), m);
                 }
             }
         }
@@ -727,31 +820,43 @@ pub fn merge_generated(existing: &mut Resource, new: Resource, replace: bool) {
     if !keep_ns.is_empty() {
         existing.set_namespace(&keep_ns);
     }
-    if let Some(g) = existing.generated.as_mut() {
-        g.needs_hash = needs_hash;
+    match existing.generated.as_mut() {
+        Some(g) => g.needs_hash = needs_hash,
+        None => {
+            existing.generated = Some(super::resource::Generated {
+                behavior: super::kustomization::Behavior::Create,
+                needs_hash,
+            })
+        }
     }
 }
 
-/// Whether a resource matches a patch target selector.
+/// Whether a resource matches a patch target selector: name and namespace are
+/// anchored regexes against the original or current id; group, version and kind
+/// against the current one.
 pub fn selects(sel: &Selector, r: &Resource) -> Result<bool, String> {
     let gvk = r.gvk();
-    let sel_gvk = Gvk {
-        group: sel.group.clone().unwrap_or_default(),
-        version: sel.version.clone().unwrap_or_default(),
-        kind: sel.kind.clone().unwrap_or_default(),
-    };
-    if !sel_gvk.selects(&gvk) {
-        return Ok(false);
+    for (pat, val) in [
+        (&sel.group, &gvk.group),
+        (&sel.version, &gvk.version),
+        (&sel.kind, &gvk.kind),
+    ] {
+        if let Some(p) = pat.as_deref().filter(|p| !p.is_empty()) {
+            if !anchored(p)?.is_match(val) {
+                return Ok(false);
+            }
+        }
     }
-    if let Some(name) = &sel.name {
+    let (org, cur) = (r.org_id(), r.cur_id());
+    if let Some(name) = sel.name.as_deref().filter(|p| !p.is_empty()) {
         let re = anchored(name)?;
-        if !r.all_ids().any(|id| re.is_match(&id.name)) {
+        if !re.is_match(&org.name) && !re.is_match(&cur.name) {
             return Ok(false);
         }
     }
-    if let Some(ns) = &sel.namespace {
+    if let Some(ns) = sel.namespace.as_deref().filter(|p| !p.is_empty()) {
         let re = anchored(ns)?;
-        if !r.all_ids().any(|id| re.is_match(&id.namespace)) {
+        if !re.is_match(org.effective_namespace()) && !re.is_match(cur.effective_namespace()) {
             return Ok(false);
         }
     }
@@ -900,12 +1005,13 @@ mod tests {
             new_tag: Some("1.2".into()),
             ..Default::default()
         };
-        assert_eq!(
-            updated_image("nginx:1.0", &img).as_deref(),
-            Some("nginx:1.2")
-        );
-        assert_eq!(updated_image("nginx", &img).as_deref(), Some("nginx:1.2"));
-        assert_eq!(updated_image("nginx2", &img), None);
+        assert_eq!(updated_image("nginx:1.0", &img), "nginx:1.2");
+        assert_eq!(updated_image("nginx", &img), "nginx:1.2");
+        assert!(!image_matches(&image_regex("nginx").unwrap(), "nginx2"));
+        assert!(image_matches(
+            &image_regex("nginx").unwrap(),
+            "nginx@sha256:ab"
+        ));
         let img = Image {
             name: "localhost:5000/app".into(),
             new_name: Some("ghcr.io/acme/app".into()),
@@ -913,8 +1019,12 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            updated_image("localhost:5000/app:v1", &img).as_deref(),
-            Some("ghcr.io/acme/app@sha256:abc")
+            updated_image("localhost:5000/app:v1", &img),
+            "ghcr.io/acme/app@sha256:abc"
+        );
+        assert_eq!(
+            split_image("my.registry:5000/app:1"),
+            ("my.registry:5000/app".into(), Some("1".into()), None)
         );
     }
 
