@@ -134,8 +134,18 @@ impl ResId {
         self.effective_namespace() == other.effective_namespace()
     }
 
-    /// kustomize's `LegacySortString`.
+    /// kustomize's `LegacySortString`: `Kind.Version.Group|namespace|name`.
     pub fn legacy_sort_string(&self) -> String {
+        let v = if self.gvk.version.is_empty() {
+            "[noVer]"
+        } else {
+            &self.gvk.version
+        };
+        let g = if self.gvk.group.is_empty() {
+            "[noGrp]"
+        } else {
+            &self.gvk.group
+        };
         let ns = if self.namespace.is_empty() {
             "~X"
         } else {
@@ -146,7 +156,7 @@ impl ResId {
         } else {
             &self.name
         };
-        format!("{}|{}|{}", self.gvk.sort_string(), ns, nm)
+        format!("{}.{v}.{g}|{ns}|{nm}", self.gvk.kind)
     }
 }
 
