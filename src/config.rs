@@ -10,7 +10,9 @@ pub const FILE_NAME: &str = "kubectl-release.yaml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("no {FILE_NAME} found in {start} or any parent directory; create one or pass --repo DIR")]
+    #[error(
+        "no {FILE_NAME} found in {start} or any parent directory; create one or pass --repo DIR"
+    )]
     NotFound { start: String },
     #[error("{path}: {message}")]
     Read { path: String, message: String },
@@ -49,10 +51,11 @@ pub struct Loaded {
 impl ReleaseConfig {
     /// Parses the config text; `file` names it in messages.
     pub fn parse(text: &str, file: &str) -> Result<Self, ConfigError> {
-        let cfg: ReleaseConfig = serde_saphyr::from_str(text).map_err(|e| ConfigError::Invalid {
-            path: file.to_string(),
-            message: e.to_string().replace("<input>", file),
-        })?;
+        let cfg: ReleaseConfig =
+            serde_saphyr::from_str(text).map_err(|e| ConfigError::Invalid {
+                path: file.to_string(),
+                message: e.to_string().replace("<input>", file),
+            })?;
         for (name, env) in &cfg.environments {
             if env.path.trim().is_empty() {
                 return Err(ConfigError::Invalid {
@@ -124,13 +127,16 @@ mod tests {
 
     #[test]
     fn parses_environments() {
-        let c = ReleaseConfig::parse("environments:\n  dev:\n    path: envs/dev\n", "k.yaml").unwrap();
+        let c =
+            ReleaseConfig::parse("environments:\n  dev:\n    path: envs/dev\n", "k.yaml").unwrap();
         assert_eq!(c.environments["dev"].path, "envs/dev");
     }
 
     #[test]
     fn unknown_keys_name_file_and_line() {
-        let err = ReleaseConfig::parse("environments:\n  dev:\n    path: a\n    pth: b\n", "k.yaml").unwrap_err();
+        let err =
+            ReleaseConfig::parse("environments:\n  dev:\n    path: a\n    pth: b\n", "k.yaml")
+                .unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("k.yaml: "), "{msg}");
         assert!(msg.contains("line 4"), "{msg}");

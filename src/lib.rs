@@ -3,4 +3,7 @@
 //! The core (render, patch, diff, version, policy) is pure and takes data; the
 //! edges (files, git, registry, cluster, HTTP) are thin adapters around it.
 
+pub mod cli;
+pub mod cmd;
+pub mod config;
 pub mod render;

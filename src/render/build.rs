@@ -442,13 +442,14 @@ fn push_resource(
         }));
     };
     let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
-    if kind.ends_with("List") && map.contains_key("items") {
-        if let Some(Value::Array(items)) = map.get("items") {
-            for item in items.clone() {
-                push_resource(item, file, line, out)?;
-            }
-            return Ok(());
+    if kind.ends_with("List")
+        && map.contains_key("items")
+        && let Some(Value::Array(items)) = map.get("items")
+    {
+        for item in items.clone() {
+            push_resource(item, file, line, out)?;
         }
+        return Ok(());
     }
     if kind.is_empty() {
         return Err(RenderError::Yaml(YamlError {

@@ -72,20 +72,22 @@ fn could_be_referenced(cands: &[Cand], referrer: &Resource) -> Result<Vec<usize>
         return Ok((0..cands.len()).collect());
     }
     let mut binding_ns: Vec<String> = Vec::new();
-    if referrer.kind() == "RoleBinding" {
-        if let Some(Value::Array(subjects)) = referrer.obj.get("subjects") {
-            for s in subjects {
-                if let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind")) {
-                    if kind.as_str() == Some("ServiceAccount") {
-                        match ns.as_str() {
-                            Some(n) => binding_ns.push(n.to_string()),
-                            None => {
-                                return Err(TransformError::Resource {
-                                    resource: rid.to_string(),
-                                    message: "a ServiceAccount subject has a namespace that is not a string".into(),
-                                });
-                            }
-                        }
+    if referrer.kind() == "RoleBinding"
+        && let Some(Value::Array(subjects)) = referrer.obj.get("subjects")
+    {
+        for s in subjects {
+            if let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind"))
+                && kind.as_str() == Some("ServiceAccount")
+            {
+                match ns.as_str() {
+                    Some(n) => binding_ns.push(n.to_string()),
+                    None => {
+                        return Err(TransformError::Resource {
+                            resource: rid.to_string(),
+                            message:
+                                "a ServiceAccount subject has a namespace that is not a string"
+                                    .into(),
+                        });
                     }
                 }
             }

@@ -106,7 +106,7 @@ pub fn apply_patch(
 
 /// `patchesJson6902:` entries: a target plus a YAML or JSON list of operations.
 pub fn apply_json6902_entry(
-    resources: &mut Vec<Resource>,
+    resources: &mut [Resource],
     text: &str,
     origin: &str,
     p: &Patch,
@@ -240,10 +240,11 @@ fn smp_one(
             if after.name != before.name && !allow_name_change {
                 r.set_name(&before.name.clone());
             }
-            if after.gvk.kind != before.gvk.kind && !allow_kind_change {
-                if let Some(o) = r.obj.as_object_mut() {
-                    o.insert("kind".into(), Value::String(before.gvk.kind.clone()));
-                }
+            if after.gvk.kind != before.gvk.kind
+                && !allow_kind_change
+                && let Some(o) = r.obj.as_object_mut()
+            {
+                o.insert("kind".into(), Value::String(before.gvk.kind.clone()));
             }
             if r.cur_id() != before {
                 r.prev_ids.push(before);

@@ -342,7 +342,7 @@ where
 fn for_each_spec<F>(
     r: &mut Resource,
     list: &[Spec],
-    create_kind: Create,
+    create_kind: Option<Create>,
     f: &mut F,
 ) -> Result<(), TransformError>
 where
@@ -353,7 +353,7 @@ where
         if !s.gvk.selects(&gvk) {
             continue;
         }
-        let create = if s.create { Some(create_kind) } else { None };
+        let create = if s.create { create_kind } else { None };
         walk(&mut r.obj, &s.path, create, f).map_err(|m| TransformError::Resource {
             resource: r.cur_id().to_string(),
             message: format!("field spec {}: {m}", s.path.join("/")),
@@ -505,7 +505,7 @@ pub fn set_namespace(
             }
             rest.push(s.clone());
         }
-        for_each_spec(r, &rest, Create::Scalar, &mut |v| set(v))?;
+        for_each_spec(r, &rest, Some(Create::Scalar), &mut |v| set(v))?;
         if is_binding {
             set_role_binding_subjects(r, ns, subjects, unset_only);
         }
@@ -600,7 +600,7 @@ pub fn set_map_entries(
     list: &[Spec],
 ) -> Result<(), TransformError> {
     for r in resources.iter_mut() {
-        for_each_spec(r, list, Create::Map, &mut |v| match v {
+        for_each_spec(r, list, Some(Create::Map), &mut |v| match v {
             Value::Object(m) => {
                 for (k, val) in entries {
                     m.insert(k.clone(), Value::String(val.clone()));
@@ -643,7 +643,7 @@ pub fn set_replicas(
             continue;
         }
         matched = true;
-        for_each_spec(r, &specs, Create::Scalar, &mut |v| {
+        for_each_spec(r, &specs, Some(Create::Scalar), &mut |v| {
             *v = Value::from(count);
             Ok(())
         })?;
@@ -733,11 +733,11 @@ pub fn set_image(
             continue;
         }
         visit_containers(&mut r.obj, &re, img);
-        for_each_spec(r, list, Create::Scalar, &mut |v| {
-            if let Value::String(s) = v {
-                if image_matches(&re, s) {
-                    *s = updated_image(s, img);
-                }
+        for_each_spec(r, list, None, &mut |v| {
+            if let Value::String(s) = v
+                && image_matches(&re, s)
+            {
+                *s = updated_image(s, img);
             }
             Ok(())
         })?;
@@ -750,14 +750,14 @@ fn visit_containers(v: &mut Value, re: &regex::Regex, img: &Image) {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
                 visit_containers(child, re, img);
-                if k == "containers" || k == "initContainers" {
-                    if let Value::Array(items) = child {
-                        for c in items.iter_mut() {
-                            if let Some(Value::String(s)) = c.get_mut("image") {
-                                if image_matches(re, s) {
-                                    *s = updated_image(s, img);
-                                }
-                            }
+                if (k == "containers" || k == "initContainers")
+                    && let Value::Array(items) = child
+                {
+                    for c in items.iter_mut() {
+                        if let Some(Value::String(s)) = c.get_mut("image")
+                            && image_matches(re, s)
+                        {
+                            *s = updated_image(s, img);
                         }
                     }
                 }
@@ -809,10 +809,10 @@ pub fn merge_generated(existing: &mut Resource, new: Resource, replace: bool) {
     }
     if !replace {
         for field in ["data", "binaryData"] {
-            if let Some(m) = merge_map(old.get(field), existing.obj.get(field)) {
-                if let Some(o) = existing.obj.as_object_mut() {
-                    o.insert(field.into(), m);
-                }
+            if let Some(m) = merge_map(old.get(field), existing.obj.get(field))
+                && let Some(o) = existing.obj.as_object_mut()
+            {
+                o.insert(field.into(), m);
             }
         }
     }
@@ -841,10 +841,10 @@ pub fn selects(sel: &Selector, r: &Resource) -> Result<bool, String> {
         (&sel.version, &gvk.version),
         (&sel.kind, &gvk.kind),
     ] {
-        if let Some(p) = pat.as_deref().filter(|p| !p.is_empty()) {
-            if !anchored(p)?.is_match(val) {
-                return Ok(false);
-            }
+        if let Some(p) = pat.as_deref().filter(|p| !p.is_empty())
+            && !anchored(p)?.is_match(val)
+        {
+            return Ok(false);
         }
     }
     let (org, cur) = (r.org_id(), r.cur_id());
@@ -860,15 +860,15 @@ pub fn selects(sel: &Selector, r: &Resource) -> Result<bool, String> {
             return Ok(false);
         }
     }
-    if let Some(ls) = &sel.label_selector {
-        if !label_selector_matches(ls, r.labels())? {
-            return Ok(false);
-        }
+    if let Some(ls) = &sel.label_selector
+        && !label_selector_matches(ls, r.labels())?
+    {
+        return Ok(false);
     }
-    if let Some(a) = &sel.annotation_selector {
-        if !label_selector_matches(a, r.annotations())? {
-            return Ok(false);
-        }
+    if let Some(a) = &sel.annotation_selector
+        && !label_selector_matches(a, r.annotations())?
+    {
+        return Ok(false);
     }
     Ok(true)
 }

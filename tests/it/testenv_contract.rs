@@ -2,6 +2,7 @@
 //! control plane: real Deployment and ReplicaSet controllers, simulated pods
 //! whose image tag picks a failure, and the least-privilege kubeconfig.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -174,22 +175,20 @@ async fn pullfail_image_stays_pending_in_image_pull_backoff() {
     let ns = env.ns("pullfail").await;
     create_deployment(&env, &ns, &deployment("nopull", "registry.test/web:2.0.0-pullfail", 1)).await;
 
-    let mut seen = BTreeSet::new();
+    let seen = RefCell::new(BTreeSet::new());
     let deadline = Duration::from_secs(20);
     wait_for("both ErrImagePull and ImagePullBackOff", deadline, || {
-        let seen = &mut seen;
-        let env = &env;
-        let ns = &ns;
+        let (seen, env, ns) = (&seen, &env, &ns);
         async move {
             for p in pods_of(env, ns, "nopull").await {
                 if let Some(reason) = waiting_reason(&p) {
                     assert_eq!(phase(&p), "Pending", "pod: {p:?}");
                     assert!(!pod_ready(&p));
                     assert!(matches!(reason, "ErrImagePull" | "ImagePullBackOff"), "reason {reason}");
-                    seen.insert(reason.to_string());
+                    seen.borrow_mut().insert(reason.to_string());
                 }
             }
-            (seen.len() == 2).then_some(())
+            (seen.borrow().len() == 2).then_some(())
         }
     })
     .await;

@@ -1,0 +1,179 @@
+//! The binary's command line: completions kept current, render behaviour end to end.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kubectl_release::cmd::write_completion;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+}
+
+/// The scripts under completions/ are generated; this fails when they are stale.
+/// Regenerate with `UPDATE_COMPLETIONS=1 cargo test --test it completions`.
+#[test]
+fn completions_are_current() {
+    use clap_complete::Shell;
+    let mut stale = Vec::new();
+    for (shell, file) in [
+        (Shell::Bash, "kubectl-release.bash"),
+        (Shell::Zsh, "_kubectl-release"),
+        (Shell::Fish, "kubectl-release.fish"),
+        (Shell::PowerShell, "kubectl-release.ps1"),
+    ] {
+        let mut generated = Vec::new();
+        write_completion(shell, &mut generated);
+        let path = repo().join("completions").join(file);
+        if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+            continue;
+        }
+        let current = std::fs::read(&path).unwrap_or_default();
+        if current != generated {
+            stale.push(file);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale completion scripts {stale:?}; run UPDATE_COMPLETIONS=1 cargo test --test it completions"
+    );
+}
+
+fn example_env_dir(env: &str) -> PathBuf {
+    repo().join("examples/gitops/envs").join(env)
+}
+
+#[test]
+fn render_env_and_dir_agree() {
+    let by_env = bin()
+        .args(["render", "--repo"])
+        .arg(repo().join("examples/gitops"))
+        .arg("dev")
+        .output()
+        .unwrap();
+    assert!(
+        by_env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_env.stderr)
+    );
+    let by_dir = bin()
+        .args(["render", "-k"])
+        .arg(example_env_dir("dev"))
+        .output()
+        .unwrap();
+    assert!(by_dir.status.success());
+    assert_eq!(by_env.stdout, by_dir.stdout);
+    let text = String::from_utf8(by_env.stdout).unwrap();
+    assert!(text.contains("image: ghcr.io/acme/api:dev"), "{text}");
+}
+
+#[test]
+fn render_json_is_a_list() {
+    let out = bin()
+        .args(["render", "-o", "json", "-k"])
+        .arg(example_env_dir("dev"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    assert!(v["items"].as_array().unwrap().len() >= 5);
+}
+
+fn tmp_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (p, text) in files {
+        let path = d.path().join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    d
+}
+
+fn render_dir(dir: &Path) -> std::process::Output {
+    bin().args(["render", "-k"]).arg(dir).output().unwrap()
+}
+
+#[test]
+fn malformed_yaml_exits_2_with_file_line_and_nothing_on_stdout() {
+    let d = tmp_tree(&[
+        ("kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n"),
+        (
+            "a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+        ),
+        (
+            "b.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [b\n",
+        ),
+    ]);
+    let out = render_dir(d.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "partial output on stdout");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("b.yaml:"), "{err}");
+    assert!(
+        err.contains(":4:") || err.contains(":5:"),
+        "no line number: {err}"
+    );
+}
+
+#[test]
+fn missing_resource_and_cycle_and_duplicate_are_errors() {
+    let d = tmp_tree(&[("kustomization.yaml", "resources:\n- nothere.yaml\n")]);
+    let out = render_dir(d.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothere.yaml"));
+
+    let d = tmp_tree(&[
+        ("a/kustomization.yaml", "resources:\n- ../b\n"),
+        ("b/kustomization.yaml", "resources:\n- ../a\n"),
+    ]);
+    let out = render_dir(&d.path().join("a"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cycle"));
+
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n";
+    let d = tmp_tree(&[
+        ("kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n"),
+        ("a.yaml", cm),
+        ("b.yaml", cm),
+    ]);
+    let out = render_dir(d.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already registered id"));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn unsupported_feature_is_named() {
+    let d = tmp_tree(&[("kustomization.yaml", "helmCharts:\n- name: redis\n")]);
+    let out = render_dir(d.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("helmCharts") && err.contains("--engine kustomize"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn unknown_environment_lists_known_ones() {
+    let out = bin()
+        .args(["render", "--repo"])
+        .arg(repo().join("examples/gitops"))
+        .arg("staging")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("staging") && err.contains("dev, prod"),
+        "{err}"
+    );
+}
