@@ -35,7 +35,7 @@ free_port() {
 	local used port i
 	used=" $(ss -Htan | awk '{n = split($4, a, ":"); print a[n]}' | tr '\n' ' ') $* "
 	for i in $(seq 1 200); do
-		port=$((20000 + RANDOM % 20000))
+		port=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768+)
 		case "$used" in *" $port "*) continue ;; esac
 		echo "$port"
 		return 0

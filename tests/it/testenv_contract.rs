@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use serde_json::json;
 
-use crate::support::testenv::{api_code, wait_for, TestEnv};
+use crate::support::testenv::{TestEnv, api_code, wait_for};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -36,17 +36,29 @@ fn deployment(name: &str, image: &str, replicas: i32) -> Deployment {
 
 async fn create_deployment(env: &TestEnv, ns: &str, d: &Deployment) -> Api<Deployment> {
     let api: Api<Deployment> = Api::namespaced(env.client.clone(), ns);
-    api.create(&PostParams::default(), d).await.expect("create deployment");
+    api.create(&PostParams::default(), d)
+        .await
+        .expect("create deployment");
     api
 }
 
 async fn pods_of(env: &TestEnv, ns: &str, app: &str) -> Vec<Pod> {
     let api: Api<Pod> = Api::namespaced(env.client.clone(), ns);
-    api.list(&ListParams::default().labels(&format!("app={app}"))).await.expect("list pods").items
+    api.list(&ListParams::default().labels(&format!("app={app}")))
+        .await
+        .expect("list pods")
+        .items
 }
 
 /// Waits for the first pod of `app` that `check` accepts.
-async fn wait_pod(env: &TestEnv, ns: &str, app: &str, what: &str, timeout: Duration, check: impl Fn(&Pod) -> bool) -> Pod {
+async fn wait_pod(
+    env: &TestEnv,
+    ns: &str,
+    app: &str,
+    what: &str,
+    timeout: Duration,
+    check: impl Fn(&Pod) -> bool,
+) -> Pod {
     wait_for(&format!("{what} (app={app})"), timeout, || async {
         pods_of(env, ns, app).await.into_iter().find(|p| check(p))
     })
@@ -54,11 +66,22 @@ async fn wait_pod(env: &TestEnv, ns: &str, app: &str, what: &str, timeout: Durat
 }
 
 fn phase(p: &Pod) -> &str {
-    p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("")
+    p.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("")
 }
 
-fn pod_condition<'a>(p: &'a Pod, type_: &str) -> Option<&'a k8s_openapi::api::core::v1::PodCondition> {
-    p.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == type_)
+fn pod_condition<'a>(
+    p: &'a Pod,
+    type_: &str,
+) -> Option<&'a k8s_openapi::api::core::v1::PodCondition> {
+    p.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == type_)
 }
 
 fn pod_ready(p: &Pod) -> bool {
@@ -70,11 +93,19 @@ fn container(p: &Pod) -> Option<&k8s_openapi::api::core::v1::ContainerStatus> {
 }
 
 fn waiting_reason(p: &Pod) -> Option<&str> {
-    container(p)?.state.as_ref()?.waiting.as_ref()?.reason.as_deref()
+    container(p)?
+        .state
+        .as_ref()?
+        .waiting
+        .as_ref()?
+        .reason
+        .as_deref()
 }
 
 fn running(p: &Pod) -> bool {
-    container(p).and_then(|c| c.state.as_ref()).is_some_and(|s| s.running.is_some())
+    container(p)
+        .and_then(|c| c.state.as_ref())
+        .is_some_and(|s| s.running.is_some())
 }
 
 fn restarts(p: &Pod) -> i32 {
@@ -86,30 +117,48 @@ fn seconds_between(from: &Time, to: &Time) -> f64 {
 }
 
 fn created(p: &Pod) -> &Time {
-    p.metadata.creation_timestamp.as_ref().expect("creationTimestamp")
+    p.metadata
+        .creation_timestamp
+        .as_ref()
+        .expect("creationTimestamp")
 }
 
-fn deploy_condition<'a>(d: &'a Deployment, type_: &str) -> Option<&'a k8s_openapi::api::apps::v1::DeploymentCondition> {
-    d.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == type_)
+fn deploy_condition<'a>(
+    d: &'a Deployment,
+    type_: &str,
+) -> Option<&'a k8s_openapi::api::apps::v1::DeploymentCondition> {
+    d.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == type_)
 }
 
 fn revision(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Option<&str> {
-    meta.annotations.as_ref()?.get("deployment.kubernetes.io/revision").map(String::as_str)
+    meta.annotations
+        .as_ref()?
+        .get("deployment.kubernetes.io/revision")
+        .map(String::as_str)
 }
 
 /// Waits until the Deployment's controller has seen its latest spec and every
 /// replica is updated and available.
 async fn wait_rolled_out(api: &Api<Deployment>, name: &str, replicas: i32) -> Deployment {
-    wait_for(&format!("deployment {name} rolled out with {replicas} available replicas"), MINUTE, || async {
-        let d = api.get(name).await.ok()?;
-        let st = d.status.as_ref()?;
-        let done = st.observed_generation == d.metadata.generation
-            && st.replicas == Some(replicas)
-            && st.updated_replicas == Some(replicas)
-            && st.available_replicas == Some(replicas)
-            && deploy_condition(&d, "Available").is_some_and(|c| c.status == "True");
-        done.then_some(d)
-    })
+    wait_for(
+        &format!("deployment {name} rolled out with {replicas} available replicas"),
+        MINUTE,
+        || async {
+            let d = api.get(name).await.ok()?;
+            let st = d.status.as_ref()?;
+            let done = st.observed_generation == d.metadata.generation
+                && st.replicas == Some(replicas)
+                && st.updated_replicas == Some(replicas)
+                && st.available_replicas == Some(replicas)
+                && deploy_condition(&d, "Available").is_some_and(|c| c.status == "True");
+            done.then_some(d)
+        },
+    )
     .await
 }
 
@@ -126,10 +175,25 @@ async fn good_image_becomes_available_quickly() {
     for p in &pods {
         assert_eq!(phase(p), "Running");
         assert!(pod_ready(p), "pod not ready: {p:?}");
-        assert!(running(p) && container(p).unwrap().ready, "container: {:?}", container(p));
-        assert!(p.spec.as_ref().unwrap().node_name.as_deref().is_some_and(|n| n.starts_with("testenv-node-")));
+        assert!(
+            running(p) && container(p).unwrap().ready,
+            "container: {:?}",
+            container(p)
+        );
+        assert!(
+            p.spec
+                .as_ref()
+                .unwrap()
+                .node_name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("testenv-node-"))
+        );
         // Ready within about a second (timestamps have one-second resolution).
-        let ready_at = &pod_condition(p, "Ready").unwrap().last_transition_time.as_ref().unwrap();
+        let ready_at = &pod_condition(p, "Ready")
+            .unwrap()
+            .last_transition_time
+            .as_ref()
+            .unwrap();
         let secs = seconds_between(created(p), ready_at);
         assert!(secs <= 3.0, "pod became ready {secs}s after creation");
     }
@@ -139,11 +203,21 @@ async fn good_image_becomes_available_quickly() {
 async fn crash_image_crash_loops_with_rising_restart_count() {
     let env = TestEnv::connect().await;
     let ns = env.ns("crash").await;
-    create_deployment(&env, &ns, &deployment("crashy", "registry.test/web:1.0.0-crash", 1)).await;
+    create_deployment(
+        &env,
+        &ns,
+        &deployment("crashy", "registry.test/web:1.0.0-crash", 1),
+    )
+    .await;
 
-    let first = wait_pod(&env, &ns, "crashy", "a pod in CrashLoopBackOff", MINUTE, |p| {
-        waiting_reason(p) == Some("CrashLoopBackOff")
-    })
+    let first = wait_pod(
+        &env,
+        &ns,
+        "crashy",
+        "a pod in CrashLoopBackOff",
+        MINUTE,
+        |p| waiting_reason(p) == Some("CrashLoopBackOff"),
+    )
     .await;
     let name = first.metadata.name.clone().unwrap();
     let start = Instant::now();
@@ -152,20 +226,34 @@ async fn crash_image_crash_loops_with_rising_restart_count() {
     assert_eq!(phase(&first), "Running");
 
     let pods: Api<Pod> = Api::namespaced(env.client.clone(), &ns);
-    let last = wait_for("restartCount to rise by 3", Duration::from_secs(20), || async {
-        let p = pods.get(&name).await.ok()?;
-        assert!(!pod_ready(&p), "a crash-looping pod became Ready: {p:?}");
-        assert_eq!(phase(&p), "Running");
-        (restarts(&p) >= r0 + 3).then_some(p)
-    })
+    let last = wait_for(
+        "restartCount to rise by 3",
+        Duration::from_secs(20),
+        || async {
+            let p = pods.get(&name).await.ok()?;
+            assert!(!pod_ready(&p), "a crash-looping pod became Ready: {p:?}");
+            assert_eq!(phase(&p), "Running");
+            (restarts(&p) >= r0 + 3).then_some(p)
+        },
+    )
     .await;
     let elapsed = start.elapsed();
     // one restart about every 2 s: three take at least ~4 s and not much more than 6 s
-    assert!(elapsed >= Duration::from_millis(3500), "restarts too fast: 3 in {elapsed:?}");
-    assert!(elapsed <= Duration::from_secs(15), "restarts too slow: 3 in {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(3500),
+        "restarts too fast: 3 in {elapsed:?}"
+    );
+    assert!(
+        elapsed <= Duration::from_secs(15),
+        "restarts too slow: 3 in {elapsed:?}"
+    );
     let c = container(&last).unwrap();
     assert!(!c.ready);
-    let term = c.last_state.as_ref().and_then(|s| s.terminated.as_ref()).expect("lastState.terminated");
+    let term = c
+        .last_state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .expect("lastState.terminated");
     assert_eq!(term.exit_code, 1);
 }
 
@@ -173,7 +261,12 @@ async fn crash_image_crash_loops_with_rising_restart_count() {
 async fn pullfail_image_stays_pending_in_image_pull_backoff() {
     let env = TestEnv::connect().await;
     let ns = env.ns("pullfail").await;
-    create_deployment(&env, &ns, &deployment("nopull", "registry.test/web:2.0.0-pullfail", 1)).await;
+    create_deployment(
+        &env,
+        &ns,
+        &deployment("nopull", "registry.test/web:2.0.0-pullfail", 1),
+    )
+    .await;
 
     let seen = RefCell::new(BTreeSet::new());
     let deadline = Duration::from_secs(20);
@@ -184,7 +277,10 @@ async fn pullfail_image_stays_pending_in_image_pull_backoff() {
                 if let Some(reason) = waiting_reason(&p) {
                     assert_eq!(phase(&p), "Pending", "pod: {p:?}");
                     assert!(!pod_ready(&p));
-                    assert!(matches!(reason, "ErrImagePull" | "ImagePullBackOff"), "reason {reason}");
+                    assert!(
+                        matches!(reason, "ErrImagePull" | "ImagePullBackOff"),
+                        "reason {reason}"
+                    );
                     seen.borrow_mut().insert(reason.to_string());
                 }
             }
@@ -198,20 +294,39 @@ async fn pullfail_image_stays_pending_in_image_pull_backoff() {
 async fn unready_image_runs_but_never_becomes_ready() {
     let env = TestEnv::connect().await;
     let ns = env.ns("unready").await;
-    let api = create_deployment(&env, &ns, &deployment("never", "registry.test/web:1.0.0-unready", 1)).await;
+    let api = create_deployment(
+        &env,
+        &ns,
+        &deployment("never", "registry.test/web:1.0.0-unready", 1),
+    )
+    .await;
 
-    let p = wait_pod(&env, &ns, "never", "a running pod", MINUTE, |p| phase(p) == "Running" && running(p)).await;
+    let p = wait_pod(&env, &ns, "never", "a running pod", MINUTE, |p| {
+        phase(p) == "Running" && running(p)
+    })
+    .await;
     let name = p.metadata.name.clone().unwrap();
     let pods: Api<Pod> = Api::namespaced(env.client.clone(), &ns);
     // Watch it past the point where a slow pod would be ready.
-    wait_for("the pod to be 12 s old", Duration::from_secs(30), || async {
-        let p = pods.get(&name).await.expect("get pod");
-        assert_eq!(phase(&p), "Running");
-        assert!(running(&p), "container stopped running: {:?}", container(&p));
-        assert!(!pod_ready(&p) && !container(&p).unwrap().ready, "an unready pod became Ready: {p:?}");
-        let age = k8s_openapi::jiff::Timestamp::now().as_second() - created(&p).0.as_second();
-        (age >= 12).then_some(())
-    })
+    wait_for(
+        "the pod to be 12 s old",
+        Duration::from_secs(30),
+        || async {
+            let p = pods.get(&name).await.expect("get pod");
+            assert_eq!(phase(&p), "Running");
+            assert!(
+                running(&p),
+                "container stopped running: {:?}",
+                container(&p)
+            );
+            assert!(
+                !pod_ready(&p) && !container(&p).unwrap().ready,
+                "an unready pod became Ready: {p:?}"
+            );
+            let age = k8s_openapi::jiff::Timestamp::now().as_second() - created(&p).0.as_second();
+            (age >= 12).then_some(())
+        },
+    )
     .await;
     let d = api.get("never").await.unwrap();
     assert_eq!(d.status.unwrap().available_replicas.unwrap_or(0), 0);
@@ -221,17 +336,36 @@ async fn unready_image_runs_but_never_becomes_ready() {
 async fn slow_image_becomes_ready_after_ten_seconds() {
     let env = TestEnv::connect().await;
     let ns = env.ns("slow").await;
-    let api = create_deployment(&env, &ns, &deployment("slowpoke", "registry.test/web:1.0.0-slow", 1)).await;
+    let api = create_deployment(
+        &env,
+        &ns,
+        &deployment("slowpoke", "registry.test/web:1.0.0-slow", 1),
+    )
+    .await;
 
-    let p = wait_pod(&env, &ns, "slowpoke", "a running pod", MINUTE, |p| phase(p) == "Running" && running(p)).await;
+    let p = wait_pod(&env, &ns, "slowpoke", "a running pod", MINUTE, |p| {
+        phase(p) == "Running" && running(p)
+    })
+    .await;
     assert!(!pod_ready(&p), "a slow pod is Ready at once: {p:?}");
     wait_rolled_out(&api, "slowpoke", 1).await;
 
-    let p = pods_of(&env, &ns, "slowpoke").await.into_iter().next().unwrap();
+    let p = pods_of(&env, &ns, "slowpoke")
+        .await
+        .into_iter()
+        .next()
+        .unwrap();
     assert!(pod_ready(&p));
-    let ready_at = pod_condition(&p, "Ready").unwrap().last_transition_time.clone().unwrap();
+    let ready_at = pod_condition(&p, "Ready")
+        .unwrap()
+        .last_transition_time
+        .clone()
+        .unwrap();
     let secs = seconds_between(created(&p), &ready_at);
-    assert!((9.0..=16.0).contains(&secs), "slow pod became ready {secs}s after creation");
+    assert!(
+        (9.0..=16.0).contains(&secs),
+        "slow pod became ready {secs}s after creation"
+    );
 }
 
 #[tokio::test]
@@ -242,12 +376,18 @@ async fn progress_deadline_exceeded_is_reported_by_the_deployment_controller() {
     d.spec.as_mut().unwrap().progress_deadline_seconds = Some(3);
     let api = create_deployment(&env, &ns, &d).await;
 
-    let d = wait_for("Progressing=False/ProgressDeadlineExceeded", MINUTE, || async {
-        let d = api.get("stuck").await.ok()?;
-        deploy_condition(&d, "Progressing")
-            .is_some_and(|c| c.status == "False" && c.reason.as_deref() == Some("ProgressDeadlineExceeded"))
-            .then_some(d)
-    })
+    let d = wait_for(
+        "Progressing=False/ProgressDeadlineExceeded",
+        MINUTE,
+        || async {
+            let d = api.get("stuck").await.ok()?;
+            deploy_condition(&d, "Progressing")
+                .is_some_and(|c| {
+                    c.status == "False" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
+                })
+                .then_some(d)
+        },
+    )
     .await;
     assert!(deploy_condition(&d, "Available").is_some_and(|c| c.status == "False"));
 }
@@ -259,12 +399,22 @@ async fn scaling_keeps_the_revision_and_a_rolling_update_makes_a_new_one() {
     let api = create_deployment(&env, &ns, &deployment("roll", "registry.test/web:1.0.0", 1)).await;
     wait_rolled_out(&api, "roll", 1).await;
     let rs_api: Api<ReplicaSet> = Api::namespaced(env.client.clone(), &ns);
-    let list_rs = || async { rs_api.list(&ListParams::default().labels("app=roll")).await.unwrap().items };
+    let list_rs = || async {
+        rs_api
+            .list(&ListParams::default().labels("app=roll"))
+            .await
+            .unwrap()
+            .items
+    };
 
     // scale: same ReplicaSet, same revision
-    api.patch("roll", &PatchParams::default(), &Patch::Merge(json!({ "spec": { "replicas": 3 } })))
-        .await
-        .unwrap();
+    api.patch(
+        "roll",
+        &PatchParams::default(),
+        &Patch::Merge(json!({ "spec": { "replicas": 3 } })),
+    )
+    .await
+    .unwrap();
     let d = wait_rolled_out(&api, "roll", 3).await;
     assert_eq!(revision(&d.metadata), Some("1"));
     let rs = list_rs().await;
@@ -286,23 +436,45 @@ async fn scaling_keeps_the_revision_and_a_rolling_update_makes_a_new_one() {
     let rs = wait_for("the old ReplicaSet scaled to 0", MINUTE, || async {
         let rs = list_rs().await;
         rs.iter()
-            .all(|r| revision(&r.metadata) == Some("2") || r.status.as_ref().is_some_and(|s| s.replicas == 0))
+            .all(|r| {
+                revision(&r.metadata) == Some("2")
+                    || r.status.as_ref().is_some_and(|s| s.replicas == 0)
+            })
             .then_some(rs)
     })
     .await;
     assert_eq!(rs.len(), 2, "replica sets: {rs:?}");
-    let new = rs.iter().find(|r| revision(&r.metadata) == Some("2")).expect("revision 2");
-    let image = new.spec.as_ref().unwrap().template.as_ref().unwrap().spec.as_ref().unwrap().containers[0].image.clone();
+    let new = rs
+        .iter()
+        .find(|r| revision(&r.metadata) == Some("2"))
+        .expect("revision 2");
+    let image = new
+        .spec
+        .as_ref()
+        .unwrap()
+        .template
+        .as_ref()
+        .unwrap()
+        .spec
+        .as_ref()
+        .unwrap()
+        .containers[0]
+        .image
+        .clone();
     assert_eq!(image.as_deref(), Some("registry.test/web:1.1.0"));
     assert_eq!(new.spec.as_ref().unwrap().replicas, Some(3));
-    let old = rs.iter().find(|r| revision(&r.metadata) == Some("1")).expect("revision 1");
+    let old = rs
+        .iter()
+        .find(|r| revision(&r.metadata) == Some("1"))
+        .expect("revision 1");
     assert_eq!(old.spec.as_ref().unwrap().replicas, Some(0));
     // and the old pods are gone
     wait_for("only new pods left", MINUTE, || async {
         let pods = pods_of(&env, &ns, "roll").await;
         (pods.len() == 3
             && pods.iter().all(|p| {
-                p.spec.as_ref().unwrap().containers[0].image.as_deref() == Some("registry.test/web:1.1.0")
+                p.spec.as_ref().unwrap().containers[0].image.as_deref()
+                    == Some("registry.test/web:1.1.0")
             }))
         .then_some(())
     })
@@ -325,13 +497,19 @@ async fn deleted_pods_disappear_even_with_finalizers() {
     pods.create(&PostParams::default(), &pod).await.unwrap();
     wait_pod(&env, &ns, "doomed", "the pod Ready", MINUTE, pod_ready).await;
 
-    pods.delete("doomed", &DeleteParams::default()).await.unwrap();
-    wait_for("the deleted pod to disappear", Duration::from_secs(20), || async {
-        match pods.get_opt("doomed").await {
-            Ok(None) => Some(()),
-            _ => None,
-        }
-    })
+    pods.delete("doomed", &DeleteParams::default())
+        .await
+        .unwrap();
+    wait_for(
+        "the deleted pod to disappear",
+        Duration::from_secs(20),
+        || async {
+            match pods.get_opt("doomed").await {
+                Ok(None) => Some(()),
+                _ => None,
+            }
+        },
+    )
     .await;
 }
 
@@ -345,50 +523,125 @@ async fn restricted_kubeconfig_gets_exactly_the_documented_role() {
     // allowed: read and patch workloads (also as a server-side dry run)
     let deploys: Api<Deployment> = Api::namespaced(rc.clone(), &ns);
     deploys.get("app").await.expect("get deployment");
-    assert_eq!(deploys.list(&ListParams::default()).await.expect("list deployments").items.len(), 1);
-    let bump = Patch::Merge(json!({ "metadata": { "annotations": { "kubectl-release.test/bumped": "yes" } } }));
-    deploys.patch("app", &PatchParams::default().dry_run(), &bump).await.expect("dry-run patch");
-    let d = deploys.patch("app", &PatchParams::default(), &bump).await.expect("patch deployment");
-    assert_eq!(d.metadata.annotations.unwrap()["kubectl-release.test/bumped"], "yes");
-    Api::<ReplicaSet>::namespaced(rc.clone(), &ns).list(&ListParams::default()).await.expect("list rs");
-    Api::<Pod>::namespaced(rc.clone(), &ns).list(&ListParams::default()).await.expect("list pods");
-    Api::<Event>::namespaced(rc.clone(), &ns).list(&ListParams::default()).await.expect("list events");
+    assert_eq!(
+        deploys
+            .list(&ListParams::default())
+            .await
+            .expect("list deployments")
+            .items
+            .len(),
+        1
+    );
+    let bump = Patch::Merge(
+        json!({ "metadata": { "annotations": { "kubectl-release.test/bumped": "yes" } } }),
+    );
+    deploys
+        .patch("app", &PatchParams::default().dry_run(), &bump)
+        .await
+        .expect("dry-run patch");
+    let d = deploys
+        .patch("app", &PatchParams::default(), &bump)
+        .await
+        .expect("patch deployment");
+    assert_eq!(
+        d.metadata.annotations.unwrap()["kubectl-release.test/bumped"],
+        "yes"
+    );
+    Api::<ReplicaSet>::namespaced(rc.clone(), &ns)
+        .list(&ListParams::default())
+        .await
+        .expect("list rs");
+    Api::<Pod>::namespaced(rc.clone(), &ns)
+        .list(&ListParams::default())
+        .await
+        .expect("list pods");
+    Api::<Event>::namespaced(rc.clone(), &ns)
+        .list(&ListParams::default())
+        .await
+        .expect("list events");
 
     // allowed: release records and the release lock
     let cms: Api<ConfigMap> = Api::namespaced(rc.clone(), &ns);
     let cm: ConfigMap =
-        serde_json::from_value(json!({ "metadata": { "name": "record" }, "data": { "v": "1" } })).unwrap();
-    cms.create(&PostParams::default(), &cm).await.expect("create configmap");
-    cms.patch("record", &PatchParams::default(), &Patch::Merge(json!({ "data": { "v": "2" } })))
+        serde_json::from_value(json!({ "metadata": { "name": "record" }, "data": { "v": "1" } }))
+            .unwrap();
+    cms.create(&PostParams::default(), &cm)
         .await
-        .expect("patch configmap");
+        .expect("create configmap");
+    cms.patch(
+        "record",
+        &PatchParams::default(),
+        &Patch::Merge(json!({ "data": { "v": "2" } })),
+    )
+    .await
+    .expect("patch configmap");
     let leases: Api<Lease> = Api::namespaced(rc.clone(), &ns);
-    let lease: Lease =
-        serde_json::from_value(json!({ "metadata": { "name": "lock" }, "spec": { "holderIdentity": "it" } })).unwrap();
-    let mut lease = leases.create(&PostParams::default(), &lease).await.expect("create lease");
+    let lease: Lease = serde_json::from_value(
+        json!({ "metadata": { "name": "lock" }, "spec": { "holderIdentity": "it" } }),
+    )
+    .unwrap();
+    let mut lease = leases
+        .create(&PostParams::default(), &lease)
+        .await
+        .expect("create lease");
     lease.spec.as_mut().unwrap().holder_identity = Some("it-2".into());
-    leases.replace("lock", &PostParams::default(), &lease).await.expect("update lease");
+    leases
+        .replace("lock", &PostParams::default(), &lease)
+        .await
+        .expect("update lease");
     leases.get("lock").await.expect("get lease");
-    leases.delete("lock", &DeleteParams::default()).await.expect("delete lease");
+    leases
+        .delete("lock", &DeleteParams::default())
+        .await
+        .expect("delete lease");
 
     // forbidden: everything else
     let forbidden = |what: &str, r: Result<(), kube::Error>| match r {
         Err(e) if api_code(&e) == Some(403) => {}
         other => panic!("{what}: expected 403 Forbidden, got {other:?}"),
     };
-    forbidden("delete deployment", deploys.delete("app", &DeleteParams::default()).await.map(|_| ()));
+    forbidden(
+        "delete deployment",
+        deploys
+            .delete("app", &DeleteParams::default())
+            .await
+            .map(|_| ()),
+    );
     forbidden(
         "create deployment",
-        deploys.create(&PostParams::default(), &deployment("other", "registry.test/web:1", 1)).await.map(|_| ()),
+        deploys
+            .create(
+                &PostParams::default(),
+                &deployment("other", "registry.test/web:1", 1),
+            )
+            .await
+            .map(|_| ()),
     );
-    forbidden("delete configmap", cms.delete("record", &DeleteParams::default()).await.map(|_| ()));
+    forbidden(
+        "delete configmap",
+        cms.delete("record", &DeleteParams::default())
+            .await
+            .map(|_| ()),
+    );
     forbidden(
         "list secrets",
-        Api::<Secret>::namespaced(rc.clone(), &ns).list(&ListParams::default()).await.map(|_| ()),
+        Api::<Secret>::namespaced(rc.clone(), &ns)
+            .list(&ListParams::default())
+            .await
+            .map(|_| ()),
     );
-    forbidden("list namespaces", Api::<Namespace>::all(rc.clone()).list(&ListParams::default()).await.map(|_| ()));
+    forbidden(
+        "list namespaces",
+        Api::<Namespace>::all(rc.clone())
+            .list(&ListParams::default())
+            .await
+            .map(|_| ()),
+    );
     forbidden(
         "delete pod",
-        Api::<Pod>::namespaced(rc.clone(), &ns).delete_collection(&DeleteParams::default(), &ListParams::default()).await.map(|_| ()),
+        Api::<Pod>::namespaced(rc.clone(), &ns)
+            .delete_collection(&DeleteParams::default(), &ListParams::default())
+            .await
+            .map(|_| ()),
     );
 }

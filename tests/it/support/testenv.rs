@@ -77,7 +77,10 @@ impl TestEnv {
     /// when the guard drops.
     pub async fn ns(&self, prefix: &str) -> TestNamespace {
         static SEQ: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
         let unique = format!(
             "{:x}{:x}{}",
             std::process::id() & 0xffff,
@@ -86,7 +89,13 @@ impl TestEnv {
         );
         let mut prefix: String = prefix
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect();
         prefix.truncate(40);
         let name = format!("it-{}-{unique}", prefix.trim_matches('-'));
@@ -101,12 +110,17 @@ impl TestEnv {
             .create(&PostParams::default(), &ns)
             .await
             .unwrap_or_else(|e| panic!("creating namespace {name}: {e}"));
-        let guard = TestNamespace { name: name.clone(), kubeconfig: self.dir.join("kubeconfig") };
+        let guard = TestNamespace {
+            name: name.clone(),
+            kubeconfig: self.dir.join("kubeconfig"),
+        };
 
         let sas: Api<ServiceAccount> = Api::namespaced(self.client.clone(), &name);
-        wait_for(&format!("ServiceAccount {name}/default"), Duration::from_secs(30), || async {
-            sas.get_opt("default").await.ok().flatten()
-        })
+        wait_for(
+            &format!("ServiceAccount {name}/default"),
+            Duration::from_secs(30),
+            || async { sas.get_opt("default").await.ok().flatten() },
+        )
         .await;
         guard
     }
@@ -138,22 +152,32 @@ impl Drop for TestNamespace {
         let name = self.name.clone();
         let kubeconfig = self.kubeconfig.clone();
         let deleted = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             rt.block_on(async {
                 let config = Kubeconfig::read_from(&kubeconfig).ok()?;
-                let config =
-                    Config::from_custom_kubeconfig(config, &KubeConfigOptions::default()).await.ok()?;
+                let config = Config::from_custom_kubeconfig(config, &KubeConfigOptions::default())
+                    .await
+                    .ok()?;
                 let client = Client::try_from(config).ok()?;
                 let api = Api::<Namespace>::all(client);
-                tokio::time::timeout(Duration::from_secs(10), api.delete(&name, &DeleteParams::background()))
-                    .await
-                    .ok()?
-                    .ok()
+                tokio::time::timeout(
+                    Duration::from_secs(10),
+                    api.delete(&name, &DeleteParams::background()),
+                )
+                .await
+                .ok()?
+                .ok()
             })
         })
         .join();
         if !matches!(deleted, Ok(Some(_))) {
-            eprintln!("testenv: could not delete namespace {} (left for testenv/down)", self.name);
+            eprintln!(
+                "testenv: could not delete namespace {} (left for testenv/down)",
+                self.name
+            );
         }
     }
 }
