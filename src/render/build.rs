@@ -17,7 +17,7 @@ use super::kustomization::{
 use super::resource::{Generated, Resource};
 use super::transform::{self, TransformerConfig};
 use super::yaml::{self, YamlError};
-use super::{RenderError, order};
+use super::{RenderError, order, plugins};
 
 /// What accumulates while a kustomization and its bases are walked.
 #[derive(Debug, Default)]
@@ -51,6 +51,9 @@ pub struct Builder<'a> {
     stack: Vec<PathBuf>,
     /// The directory the user asked for; file names in messages are relative to it.
     root: PathBuf,
+    /// `buildMetadata` of the top kustomization, which applies to every level.
+    origin_annotations: bool,
+    transformer_annotations: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -59,7 +62,14 @@ impl<'a> Builder<'a> {
             fs,
             stack: Vec::new(),
             root: normalize(root),
+            origin_annotations: false,
+            transformer_annotations: false,
         }
+    }
+
+    /// A path relative to the top kustomization's directory, as kustomize writes it in annotations.
+    fn rel(&self, p: &Path) -> String {
+        relative_path(&self.root, p)
     }
 
     /// A path as shown to the user: relative to where the build started when possible.
@@ -129,6 +139,11 @@ impl<'a> Builder<'a> {
                 message: "a Component cannot be built on its own; list it under `components:` of a kustomization".into(),
             });
         }
+        self.origin_annotations = k.build_metadata.iter().any(|b| b == "originAnnotations");
+        self.transformer_annotations = k
+            .build_metadata
+            .iter()
+            .any(|b| b == "transformerAnnotations");
         let mut acc = self.accumulate_target(&dir, &k, &file, Acc::default())?;
         add_hashes_to_names(&mut acc.resources);
         transform::fix_name_references(&mut acc.resources, &acc.config)
@@ -136,6 +151,9 @@ impl<'a> Builder<'a> {
         transform::resolve_vars(&mut acc.resources, &acc.vars, &acc.config)
             .map_err(|e| RenderError::transform(&self.display(&file), e))?;
         acc.resources.retain(|r| !is_local_config(r));
+        for r in acc.resources.iter_mut() {
+            finish_annotations(r, self.origin_annotations, self.transformer_annotations);
+        }
         let sort = k.sort_options.clone().unwrap_or_default();
         if sort.order == SortOrder::Legacy {
             order::legacy_sort(
@@ -202,8 +220,44 @@ impl<'a> Builder<'a> {
             acc = self.accumulate_target(&path, &ck, &cfile, acc)?;
         }
         let patches = self.load_patches(dir, file, k)?;
-        transform::run_builtin(&mut acc, k, &patches, &shown)
-            .map_err(|e| RenderError::transform(&shown, e))?;
+        let configured_in = self.rel(file);
+        transform::run_builtin(
+            &mut acc,
+            k,
+            &patches,
+            &configured_in,
+            self.transformer_annotations,
+        )
+        .map_err(|e| RenderError::transform(&shown, e))?;
+        for entry in &k.transformers {
+            for (doc, text, cfg_file) in self.plugin_docs(dir, file, entry)? {
+                let shown_cfg = self.display(&cfg_file);
+                let cfg = plugins::parse(&doc, &text, &shown_cfg)
+                    .map_err(|e| RenderError::transform(&shown, e))?;
+                if matches!(cfg, plugins::PluginConfig::Generator { .. }) {
+                    return Err(RenderError::Invalid {
+                        file: shown_cfg,
+                        message: format!(
+                            "{} is a generator; list it under `generators:`",
+                            cfg.kind()
+                        ),
+                    });
+                }
+                let mut loaded = Vec::new();
+                for src in plugins::patch_sources(&cfg) {
+                    loaded.push(self.load_patch_source(dir, &cfg_file, &src)?);
+                }
+                plugins::apply_transformer(&cfg, &mut acc.resources, &loaded)
+                    .map_err(|e| RenderError::transform(&shown_cfg, e))?;
+                acc.resources.retain(|r| !r.obj.is_null());
+                if self.transformer_annotations {
+                    let by = self.rel(&cfg_file);
+                    for r in acc.resources.iter_mut() {
+                        r.transformations.push((by.clone(), cfg.kind().to_string()));
+                    }
+                }
+            }
+        }
         acc.vars.extend(k.vars.iter().cloned());
         self.stack.pop();
         Ok(acc)
@@ -242,12 +296,16 @@ impl<'a> Builder<'a> {
         }
         let text = self.read_text(&path, file)?;
         let shown = self.display(&path);
-        let resources = load_resources(&text, &shown)?;
+        let mut resources = load_resources(&text, &shown)?;
+        let origin = format!("path: {}\n", self.rel(&path));
+        for r in resources.iter_mut() {
+            r.origin = Some(origin.clone());
+        }
         acc.append(resources, &shown)
     }
 
     fn run_generators(
-        &self,
+        &mut self,
         dir: &Path,
         file: &Path,
         k: &Kustomization,
@@ -294,10 +352,134 @@ impl<'a> Builder<'a> {
                     behavior: spec.behavior,
                     needs_hash,
                 });
+                let kind = if secret {
+                    "SecretGenerator"
+                } else {
+                    "ConfigMapGenerator"
+                };
+                r.origin = Some(generator_origin(&self.rel(file), kind, ""));
                 absorb(acc, r, &shown)?;
             }
         }
+        for entry in &k.generators {
+            for (doc, text, cfg_file) in self.plugin_docs(dir, file, entry)? {
+                let shown_cfg = self.display(&cfg_file);
+                let cfg = plugins::parse(&doc, &text, &shown_cfg)
+                    .map_err(|e| RenderError::transform(&shown, e))?;
+                let plugins::PluginConfig::Generator { secret, spec, name } = &cfg else {
+                    return Err(RenderError::Invalid {
+                        file: shown_cfg,
+                        message: format!(
+                            "{} is a transformer; list it under `transformers:`",
+                            cfg.kind()
+                        ),
+                    });
+                };
+                let base = cfg_file.parent().unwrap_or(dir).to_path_buf();
+                let inputs = self.generator_inputs(&base, &cfg_file, spec)?;
+                let (obj, needs_hash) =
+                    generator::generate(spec, *secret, &inputs, None).map_err(|e| {
+                        RenderError::Generator {
+                            file: shown_cfg.clone(),
+                            source: e,
+                        }
+                    })?;
+                let mut r = Resource::new(obj, shown_cfg.clone());
+                r.generated = Some(Generated {
+                    behavior: spec.behavior,
+                    needs_hash,
+                });
+                r.origin = Some(generator_origin(&self.rel(&cfg_file), cfg.kind(), name));
+                absorb(acc, r, &shown_cfg)?;
+            }
+        }
         Ok(())
+    }
+
+    fn generator_inputs(
+        &self,
+        dir: &Path,
+        file: &Path,
+        spec: &super::kustomization::Generator,
+    ) -> Result<GeneratorInputs, RenderError> {
+        let mut inputs = GeneratorInputs {
+            files: Vec::new(),
+            envs: Vec::new(),
+        };
+        for f in &spec.files {
+            let (key, rel) = generator::file_key_and_path(f);
+            let path = normalize(&dir.join(&rel));
+            if !self.fs.is_file(&path) {
+                return Err(RenderError::Missing {
+                    path: self.display(&path),
+                    referenced_from: self.display(file),
+                });
+            }
+            let bytes = self.fs.read(&path).map_err(|e| RenderError::Io {
+                path: self.display(&path),
+                message: e.to_string(),
+            })?;
+            inputs.files.push((key, bytes));
+        }
+        for e in &spec.envs {
+            let path = normalize(&dir.join(e));
+            let text = self.read_text(&path, file)?;
+            inputs.envs.push((self.display(&path), text));
+        }
+        Ok(inputs)
+    }
+
+    /// The documents of a `generators:`/`transformers:` entry: inline YAML, a file,
+    /// or a kustomization directory whose output is the configs. Each comes with its
+    /// text (for messages) and the file it is configured in.
+    fn plugin_docs(
+        &mut self,
+        dir: &Path,
+        file: &Path,
+        entry: &str,
+    ) -> Result<Vec<(Value, String, PathBuf)>, RenderError> {
+        if let Ok(docs) = yaml::parse_stream(entry, &self.display(file))
+            && !docs.is_empty()
+            && docs.iter().all(|d| d.value.is_object())
+        {
+            return Ok(docs
+                .into_iter()
+                .map(|d| (d.value, entry.to_string(), file.to_path_buf()))
+                .collect());
+        }
+        let path = normalize(&dir.join(entry));
+        if self.fs.is_dir(&path) {
+            let (sub, sub_file) = self.load(&path)?;
+            let sub_acc = self.accumulate_target(&path, &sub, &sub_file, Acc::default())?;
+            return Ok(sub_acc
+                .resources
+                .into_iter()
+                .map(|r| (r.obj, String::new(), sub_file.clone()))
+                .collect());
+        }
+        let text = self.read_text(&path, file)?;
+        let docs = yaml::parse_stream(&text, &self.display(&path))?;
+        Ok(docs
+            .into_iter()
+            .map(|d| (d.value, text.clone(), path.clone()))
+            .collect())
+    }
+
+    fn load_patch_source(
+        &self,
+        dir: &Path,
+        file: &Path,
+        src: &PatchSource,
+    ) -> Result<(String, String), RenderError> {
+        match src {
+            PatchSource::Inline(t) => {
+                Ok((t.clone(), format!("{} (inline patch)", self.display(file))))
+            }
+            PatchSource::Path(p) => {
+                let path = normalize(&dir.join(p));
+                Ok((self.read_text(&path, file)?, self.display(&path)))
+            }
+        }
     }
 
     fn load_patches(
@@ -412,6 +594,79 @@ fn add_hashes_to_names(resources: &mut [Resource]) {
 }
 
 /// kustomize drops objects annotated `config.kubernetes.io/local-config` unless the value is "false".
+/// The origin annotation text kustomize writes for a generated object.
+fn generator_origin(configured_in: &str, kind: &str, name: &str) -> String {
+    let mut s = format!(
+        "configuredIn: {configured_in}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n"
+    );
+    if !name.is_empty() {
+        s.push_str(&format!("  name: {name}\n"));
+    }
+    s
+}
+
+/// Adds the `buildMetadata` annotations, and drops an annotations map left empty
+/// (kustomize rewrites annotations when it strips its build annotations).
+fn finish_annotations(r: &mut Resource, origin: bool, transformations: bool) {
+    let origin_text = if origin { r.origin.clone() } else { None };
+    let trans_text = if transformations && !r.transformations.is_empty() {
+        let mut t = String::new();
+        for (by, kind) in &r.transformations {
+            t.push_str(&format!(
+                "- configuredIn: {by}\n  configuredBy:\n    apiVersion: builtin\n    kind: {kind}\n"
+            ));
+        }
+        Some(t)
+    } else {
+        None
+    };
+    if r.obj.is_null() {
+        return;
+    }
+    let md = r.metadata_mut();
+    if origin_text.is_some() || trans_text.is_some() {
+        let ann = md
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if let Value::Object(a) = ann {
+            if let Some(o) = origin_text {
+                a.insert("config.kubernetes.io/origin".into(), Value::String(o));
+            }
+            if let Some(t) = trans_text {
+                a.insert(
+                    "alpha.config.kubernetes.io/transformations".into(),
+                    Value::String(t),
+                );
+            }
+        }
+    }
+    if md
+        .get("annotations")
+        .is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty()))
+    {
+        md.remove("annotations");
+    }
+}
+
+/// `to` relative to the directory `from`, with `..` steps, as Go's filepath.Rel gives it.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let f: Vec<_> = from.components().collect();
+    let t: Vec<_> = to.components().collect();
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = Vec::new();
+    for _ in common..f.len() {
+        parts.push("..".into());
+    }
+    for c in &t[common..] {
+        parts.push(c.as_os_str().to_string_lossy().into_owned());
+    }
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
 fn is_local_config(r: &Resource) -> bool {
     r.annotations()
         .and_then(|a| a.get("config.kubernetes.io/local-config"))

@@ -183,15 +183,15 @@ pub struct Kustomization {
     pub openapi_path: Option<String>,
     pub sort_options: Option<SortOptions>,
     pub build_metadata: Vec<String>,
+    pub generators: Vec<String>,
     pub transformers: Vec<String>,
 }
 
 /// Fields kustomize knows that this renderer refuses with a clear message.
-const UNSUPPORTED: [&str; 6] = [
+const UNSUPPORTED: [&str; 5] = [
     "helmCharts",
     "helmGlobals",
     "helmChartInflationGenerator",
-    "generators",
     "validators",
     "helmChartRepos",
 ];
@@ -589,6 +589,7 @@ impl Kustomization {
             openapi_path,
             sort_options,
             build_metadata: ctx.strings("buildMetadata", m.get("buildMetadata"))?,
+            generators: ctx.strings("generators", m.get("generators"))?,
             transformers: ctx.strings("transformers", m.get("transformers"))?,
         })
     }
@@ -653,6 +654,23 @@ const KNOWN: [&str; 35] = [
     "buildMetadata",
     "helmChartRepos",
 ];
+
+pub(crate) fn parse_image_value(v: &Value) -> Result<Image, String> {
+    let o = v
+        .as_object()
+        .ok_or_else(|| format!("imageTag must be a map, got {v}"))?;
+    let get = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+    Ok(Image {
+        name: get("name").unwrap_or_default(),
+        new_name: get("newName"),
+        new_tag: match o.get("newTag") {
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => get("newTag"),
+        },
+        digest: get("digest"),
+        tag_suffix: get("tagSuffix"),
+    })
+}
 
 fn parse_fieldspec(ctx: &Ctx, key: &str, v: &Value) -> Result<FieldSpecArg, KustomizationError> {
     let o = ctx.object(key, v)?;
@@ -762,6 +780,25 @@ fn parse_generator_options(
             v => Some(ctx.bool(key, v)?),
         },
     })
+}
+
+pub(crate) fn parse_generators_value(
+    text: &str,
+    file: &str,
+    v: &Value,
+    secret: bool,
+) -> Result<Vec<Generator>, KustomizationError> {
+    let ctx = Ctx { file, text };
+    parse_generators(
+        &ctx,
+        if secret {
+            "secretGenerator"
+        } else {
+            "configMapGenerator"
+        },
+        Some(v),
+        secret,
+    )
 }
 
 fn parse_generators(

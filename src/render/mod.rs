@@ -12,6 +12,7 @@ pub mod kustomization;
 pub mod nameref;
 pub mod order;
 pub mod patches;
+pub mod plugins;
 pub mod replacement;
 pub mod resource;
 pub mod schema;

@@ -197,6 +197,10 @@ pub struct Resource {
     pub generated: Option<Generated>,
     /// Where it was loaded from, for messages.
     pub source: String,
+    /// kustomize's origin annotation text (`path: ...` or `configuredIn: ...`), kept for `buildMetadata`.
+    pub origin: Option<String>,
+    /// Transformations applied, as `(configuredIn, kind)`, for `buildMetadata: [transformerAnnotations]`.
+    pub transformations: Vec<(String, String)>,
 }
 
 impl Resource {
@@ -208,6 +212,8 @@ impl Resource {
             suffixes: Vec::new(),
             generated: None,
             source: source.into(),
+            origin: None,
+            transformations: Vec::new(),
         }
     }
 

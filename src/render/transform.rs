@@ -377,60 +377,84 @@ pub fn run_builtin(
     acc: &mut Acc,
     k: &Kustomization,
     patches: &LoadedPatches,
-    file: &str,
+    configured_in: &str,
+    record: bool,
 ) -> Result<(), TransformError> {
-    for (text, origin) in &patches.strategic_merge {
-        super::patches::apply_strategic_merge_file(&mut acc.resources, text, origin)?;
+    // For `buildMetadata: [transformerAnnotations]`: every object present when a transformer runs.
+    let note = |acc: &mut Acc, kind: &str| {
+        if record {
+            for r in acc.resources.iter_mut() {
+                r.transformations
+                    .push((configured_in.to_string(), kind.to_string()));
+            }
+        }
+    };
+    if !patches.strategic_merge.is_empty() {
+        for (text, origin) in &patches.strategic_merge {
+            super::patches::apply_strategic_merge_file(&mut acc.resources, text, origin)?;
+        }
+        note(acc, "PatchStrategicMergeTransformer");
     }
     for ((text, origin), p) in &patches.patches {
         super::patches::apply_patch(&mut acc.resources, text, origin, p)?;
+        note(acc, "PatchTransformer");
     }
     if let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) {
+        let specs = acc.config.namespace.clone();
         set_namespace(
             &mut acc.resources,
             ns,
-            &acc.config.namespace,
+            &specs,
             false,
             SubjectPolicy::DefaultOnly,
         )?;
+        note(acc, "NamespaceTransformer");
     }
     if let Some(p) = k.name_prefix.as_deref().filter(|p| !p.is_empty()) {
-        prefix_suffix(&mut acc.resources, p, "", &acc.config.name_prefix)?;
+        let specs = acc.config.name_prefix.clone();
+        prefix_suffix(&mut acc.resources, p, "", &specs)?;
+        note(acc, "PrefixTransformer");
     }
     if let Some(s) = k.name_suffix.as_deref().filter(|s| !s.is_empty()) {
-        prefix_suffix(&mut acc.resources, "", s, &acc.config.name_suffix)?;
+        let specs = acc.config.name_suffix.clone();
+        prefix_suffix(&mut acc.resources, "", s, &specs)?;
+        note(acc, "SuffixTransformer");
     }
-    if !k.common_labels.is_empty() {
-        set_map_entries(
-            &mut acc.resources,
-            &k.common_labels,
-            &acc.config.common_labels,
-        )?;
-    }
+    // `labels:` entries first, then `commonLabels` (kustomize's LabelTransformer order).
     for l in &k.labels {
         let list = label_specs(l, &acc.config);
         set_map_entries(&mut acc.resources, &l.pairs, &list)?;
+        note(acc, "LabelTransformer");
+    }
+    if !k.common_labels.is_empty() {
+        let specs = acc.config.common_labels.clone();
+        set_map_entries(&mut acc.resources, &k.common_labels, &specs)?;
+        note(acc, "LabelTransformer");
     }
     if !k.common_annotations.is_empty() {
-        set_map_entries(
-            &mut acc.resources,
-            &k.common_annotations,
-            &acc.config.common_annotations,
-        )?;
+        let specs = acc.config.common_annotations.clone();
+        set_map_entries(&mut acc.resources, &k.common_annotations, &specs)?;
+        note(acc, "AnnotationsTransformer");
     }
     for ((text, origin), p) in &patches.json6902 {
         super::patches::apply_json6902_entry(&mut acc.resources, text, origin, p)?;
+        note(acc, "PatchJson6902Transformer");
     }
     for r in &k.replicas {
-        set_replicas(&mut acc.resources, &r.name, r.count, &acc.config.replicas)?;
+        let specs = acc.config.replicas.clone();
+        set_replicas(&mut acc.resources, &r.name, r.count, &specs)?;
+        note(acc, "ReplicaCountTransformer");
     }
     for i in &k.images {
-        set_image(&mut acc.resources, i, &acc.config.images)?;
+        let specs = acc.config.images.clone();
+        set_image(&mut acc.resources, i, &specs)?;
+        note(acc, "ImageTagTransformer");
     }
     if !patches.replacements.is_empty() {
         super::replacement::apply(&mut acc.resources, &patches.replacements)?;
+        note(acc, "ReplacementTransformer");
     }
-    let _ = file;
+    acc.resources.retain(|r| !r.obj.is_null());
     Ok(())
 }
 
