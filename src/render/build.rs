@@ -20,11 +20,22 @@ use super::yaml::{self, YamlError};
 use super::{RenderError, order, plugins};
 
 /// What accumulates while a kustomization and its bases are walked.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Acc {
     pub resources: Vec<Resource>,
     pub vars: Vec<super::kustomization::Var>,
+    /// Starts empty; each level merges in the defaults plus its `configurations:`.
     pub config: TransformerConfig,
+}
+
+impl Default for Acc {
+    fn default() -> Self {
+        Acc {
+            resources: Vec::new(),
+            vars: Vec::new(),
+            config: TransformerConfig::empty(),
+        }
+    }
 }
 
 impl Acc {
@@ -184,13 +195,16 @@ impl<'a> Builder<'a> {
         for entry in &k.resources {
             self.accumulate_resource(dir, file, entry, &mut acc)?;
         }
+        let mut config_files = Vec::new();
         for c in &k.configurations {
             let path = normalize(&dir.join(c));
-            let text = self.read_text(&path, file)?;
-            acc.config
-                .merge_file(&text, &self.display(&path))
-                .map_err(|e| RenderError::transform(&shown, e))?;
+            config_files.push((self.read_text(&path, file)?, self.display(&path)));
         }
+        let level = TransformerConfig::for_level(&config_files)
+            .map_err(|e| RenderError::transform(&shown, e))?;
+        acc.config
+            .merge(&level)
+            .map_err(|e| RenderError::transform(&shown, e))?;
         for c in &k.crds {
             let path = normalize(&dir.join(c));
             let text = self.read_text(&path, file)?;
@@ -291,7 +305,9 @@ impl<'a> Builder<'a> {
             let sub_acc = self.accumulate_target(&path, &sub, &sub_file, Acc::default())?;
             acc.append(sub_acc.resources, &self.display(file))?;
             acc.vars.extend(sub_acc.vars);
-            acc.config.merge(sub_acc.config);
+            acc.config
+                .merge(&sub_acc.config)
+                .map_err(|e| RenderError::transform(&self.display(file), e))?;
             return Ok(());
         }
         let text = self.read_text(&path, file)?;
@@ -375,8 +391,8 @@ impl<'a> Builder<'a> {
                         ),
                     });
                 };
-                let base = cfg_file.parent().unwrap_or(dir).to_path_buf();
-                let inputs = self.generator_inputs(&base, &cfg_file, spec)?;
+                // Plugin configs read their files relative to the kustomization that lists them.
+                let inputs = self.generator_inputs(dir, &cfg_file, spec)?;
                 let (obj, needs_hash) =
                     generator::generate(spec, *secret, &inputs, None).map_err(|e| {
                         RenderError::Generator {
@@ -637,6 +653,19 @@ fn finish_annotations(r: &mut Resource, origin: bool, transformations: bool) {
                     "alpha.config.kubernetes.io/transformations".into(),
                     Value::String(t),
                 );
+            }
+        }
+    }
+    // kustomize reads annotations as strings and writes them back when it strips
+    // its build annotations, so every value comes out as a string.
+    if let Some(Value::Object(a)) = md.get_mut("annotations") {
+        for v in a.values_mut() {
+            match v {
+                Value::String(_) => {}
+                Value::Number(n) => *v = Value::String(super::generator::go_number(n)),
+                Value::Bool(b) => *v = Value::String(b.to_string()),
+                Value::Null => *v = Value::String(String::new()),
+                other => *other = Value::String(other.to_string()),
             }
         }
     }

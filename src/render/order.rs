@@ -34,6 +34,17 @@ pub const ORDER_LAST: [&str; 2] = [
     "ValidatingWebhookConfiguration",
 ];
 
+/// A kind's rank in the default order: negative for `ORDER_FIRST`, 0 for others, positive for `ORDER_LAST`.
+pub fn kind_rank(kind: &str) -> i64 {
+    if let Some(i) = ORDER_FIRST.iter().position(|k| *k == kind) {
+        i as i64 - ORDER_FIRST.len() as i64
+    } else if let Some(i) = ORDER_LAST.iter().position(|k| *k == kind) {
+        i as i64 + 1
+    } else {
+        0
+    }
+}
+
 /// Sorts in place by kind rank, then GVK string, then namespace and name.
 pub fn legacy_sort(
     resources: &mut Vec<Resource>,

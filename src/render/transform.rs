@@ -141,32 +141,114 @@ fn add_unique(list: &mut Vec<Spec>, more: impl IntoIterator<Item = Spec>) {
     }
 }
 
+/// kustomize's `FsSlice.MergeAll`: an incoming spec is dropped when an existing
+/// one with the same path is selected by the incoming GVK (so a generic spec
+/// arriving after a kind-specific one for the same path is lost, as in kustomize).
+fn merge_specs(existing: &[Spec], incoming: &[Spec]) -> Result<Vec<Spec>, TransformError> {
+    let mut out = existing.to_vec();
+    for x in incoming {
+        match out
+            .iter()
+            .find(|e| x.gvk.selects(&e.gvk) && e.path == x.path)
+        {
+            Some(e) if e.create != x.create => {
+                return Err(TransformError::Other(format!(
+                    "conflicting fieldspecs for path {}: create is both true and false",
+                    x.path.join("/")
+                )));
+            }
+            Some(_) => {}
+            None => out.push(x.clone()),
+        }
+    }
+    sort_specs(&mut out);
+    Ok(out)
+}
+
+/// kustomize sorts field specs by GVK (kind rank, then `group_version_kind`).
+fn sort_specs(list: &mut [Spec]) {
+    list.sort_by_key(|s| gvk_sort_key(&s.gvk));
+}
+
+fn gvk_sort_key(g: &Gvk) -> (i64, String) {
+    (super::order::kind_rank(&g.kind), g.sort_string())
+}
+
 impl TransformerConfig {
-    /// Adds the specs of another config (a base's), keeping ours first.
-    pub fn merge(&mut self, other: TransformerConfig) {
-        add_unique(&mut self.name_prefix, other.name_prefix);
-        add_unique(&mut self.name_suffix, other.name_suffix);
-        add_unique(&mut self.namespace, other.namespace);
-        add_unique(&mut self.common_labels, other.common_labels);
-        add_unique(&mut self.template_labels, other.template_labels);
-        add_unique(&mut self.common_annotations, other.common_annotations);
-        add_unique(&mut self.images, other.images);
-        add_unique(&mut self.replicas, other.replicas);
-        add_unique(&mut self.var_reference, other.var_reference);
-        for n in other.name_reference {
-            self.add_name_ref(n);
+    /// A config with no field specs: what an accumulation starts from.
+    pub fn empty() -> Self {
+        TransformerConfig {
+            name_prefix: Vec::new(),
+            name_suffix: Vec::new(),
+            namespace: Vec::new(),
+            common_labels: Vec::new(),
+            template_labels: Vec::new(),
+            common_annotations: Vec::new(),
+            images: Vec::new(),
+            replicas: Vec::new(),
+            name_reference: Vec::new(),
+            var_reference: Vec::new(),
         }
     }
 
-    fn add_name_ref(&mut self, n: NameRefSpec) {
-        match self.name_reference.iter_mut().find(|e| e.gvk == n.gvk) {
-            Some(e) => add_unique(&mut e.referrers, n.referrers),
-            None => self.name_reference.push(n),
+    /// kustomize's `TransformerConfig.Merge`: `other`'s specs merged into ours, then sorted.
+    pub fn merge(&mut self, other: &TransformerConfig) -> Result<(), TransformError> {
+        self.name_prefix = merge_specs(&self.name_prefix, &other.name_prefix)?;
+        self.name_suffix = merge_specs(&self.name_suffix, &other.name_suffix)?;
+        self.namespace = merge_specs(&self.namespace, &other.namespace)?;
+        self.common_annotations = merge_specs(&self.common_annotations, &other.common_annotations)?;
+        self.common_labels = merge_specs(&self.common_labels, &other.common_labels)?;
+        self.template_labels = merge_specs(&self.template_labels, &other.template_labels)?;
+        self.var_reference = merge_specs(&self.var_reference, &other.var_reference)?;
+        for n in &other.name_reference {
+            match self.name_reference.iter_mut().find(|e| e.gvk == n.gvk) {
+                Some(e) => {
+                    // Referrer lists merge without sorting.
+                    let mut merged = e.referrers.clone();
+                    for x in &n.referrers {
+                        match merged
+                            .iter()
+                            .find(|m| x.gvk.selects(&m.gvk) && m.path == x.path)
+                        {
+                            Some(m) if m.create != x.create => {
+                                return Err(TransformError::Other(
+                                    "conflicting fieldspecs in nameReference".into(),
+                                ));
+                            }
+                            Some(_) => {}
+                            None => merged.push(x.clone()),
+                        }
+                    }
+                    e.referrers = merged;
+                }
+                None => self.name_reference.push(n.clone()),
+            }
         }
+        self.name_reference.sort_by_key(|n| gvk_sort_key(&n.gvk));
+        self.images = merge_specs(&self.images, &other.images)?;
+        self.replicas = merge_specs(&self.replicas, &other.replicas)?;
+        Ok(())
     }
 
-    /// Merges a `configurations:` file (kustomize's transformer config format).
-    pub fn merge_file(&mut self, text: &str, file: &str) -> Result<(), TransformError> {
+    /// The config of one kustomization level: the defaults merged with its `configurations:` files.
+    pub fn for_level(files: &[(String, String)]) -> Result<Self, TransformError> {
+        let mut base = TransformerConfig::default();
+        if files.is_empty() {
+            return Ok(base);
+        }
+        let mut custom = TransformerConfig::empty();
+        for (text, file) in files {
+            let mut one = TransformerConfig::empty();
+            one.read_file(text, file)?;
+            custom.merge(&one)?;
+        }
+        base.merge(&custom)?;
+        Ok(base)
+    }
+
+    /// Reads a `configurations:` file (kustomize's transformer config format) into
+    /// this (empty) config, sorted as kustomize sorts it.
+    fn read_file(&mut self, text: &str, file: &str) -> Result<(), TransformError> {
         let v = yaml::parse_one(text, file).map_err(|e| TransformError::Other(e.to_string()))?;
         let err = |m: String| TransformError::Config {
             file: file.to_string(),
@@ -189,7 +271,7 @@ impl TransformerConfig {
                             kind: str_field(item, "kind"),
                         };
                         let referrers = parse_specs(item.get("fieldSpecs")).map_err(err)?;
-                        self.add_name_ref(NameRefSpec { gvk, referrers });
+                        self.name_reference.push(NameRefSpec { gvk, referrers });
                     }
                 }
                 "namePrefix" => {
@@ -226,6 +308,20 @@ impl TransformerConfig {
                 }
             }
         }
+        for list in [
+            &mut self.name_prefix,
+            &mut self.name_suffix,
+            &mut self.namespace,
+            &mut self.common_labels,
+            &mut self.template_labels,
+            &mut self.common_annotations,
+            &mut self.images,
+            &mut self.replicas,
+            &mut self.var_reference,
+        ] {
+            sort_specs(list);
+        }
+        self.name_reference.sort_by_key(|n| gvk_sort_key(&n.gvk));
         Ok(())
     }
 
@@ -804,6 +900,9 @@ pub fn merge_generated(existing: &mut Resource, new: Resource, replace: bool) {
     let keep_ns = existing.namespace().to_string();
     let needs_hash = new.generated.as_ref().is_some_and(|g| g.needs_hash)
         && existing.generated.as_ref().is_some_and(|g| g.needs_hash);
+    if replace {
+        existing.origin = new.origin.clone();
+    }
     let old = std::mem::replace(&mut existing.obj, new.obj);
     let merge_map = |old: Option<&Value>, new: Option<&Value>| -> Option<Value> {
         let mut out = match old {
