@@ -34,6 +34,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s v -l ve
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s h -l help -d 'Print help'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s k -l kustomize -d 'Render the kustomization in this directory instead of an environment' -r -F
@@ -48,6 +49,40 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" 
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s h -l help -d 'Print help'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l default-bump -d 'Bump used when no token is found: major, minor, patch or none' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l tag-prefix -d 'Prefix of version tags, e.g. `v`' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l with-v -d 'Deprecated spelling of `--tag-prefix v`' -r -f -a "true\t''
+false\t''"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l release-branches -d 'Comma list of release branches; an entry with regex characters is a regex' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l initial-version -d 'Version used when no tag exists yet' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l tag-context -d '`repo`: the highest version tag anywhere; `branch`: the newest one reachable from HEAD' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l prerelease -d 'On non-release branches, make `X.Y.Z-<suffix>.N` prereleases' -r -f -a "true\t''
+false\t''"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l prerelease-suffix -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l branch-history -d 'Which messages count: `compare` (since the last tag), `last` (HEAD only), `full` (since the default branch)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l default-branch -d 'The default branch for `--branch-history full` (default: origin\'s HEAD, else main or master)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l major-string-token -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l minor-string-token -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l patch-string-token -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l none-string-token -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l force-without-changes -d 'Bump even when HEAD already carries the latest tag' -r -f -a "true\t''
+false\t''"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l custom-tag -d 'Use this tag instead of the computed one' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l dry-run -d 'Compute and print; create no tag' -r -f -a "true\t''
+false\t''"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l source -d 'Work in this directory (relative to the current one), like the action\'s SOURCE' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s m -l message -d 'Make an annotated tag with this message (default: a lightweight tag)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l remote -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l push -d 'Push the new tag to `--remote`'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s h -l help -d 'Print help'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
@@ -57,6 +92,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completi
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render completion help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump completion help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump completion help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render an environment''s overlay (or a kustomization directory) to stdout, like `kustomize build`')
+            [CompletionResult]::new('bump', 'bump', [CompletionResultType]::ParameterValue, 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -50,6 +51,44 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-release;bump' {
+            [CompletionResult]::new('--default-bump', '--default-bump', [CompletionResultType]::ParameterName, 'Bump used when no token is found: major, minor, patch or none')
+            [CompletionResult]::new('--tag-prefix', '--tag-prefix', [CompletionResultType]::ParameterName, 'Prefix of version tags, e.g. `v`')
+            [CompletionResult]::new('--with-v', '--with-v', [CompletionResultType]::ParameterName, 'Deprecated spelling of `--tag-prefix v`')
+            [CompletionResult]::new('--release-branches', '--release-branches', [CompletionResultType]::ParameterName, 'Comma list of release branches; an entry with regex characters is a regex')
+            [CompletionResult]::new('--initial-version', '--initial-version', [CompletionResultType]::ParameterName, 'Version used when no tag exists yet')
+            [CompletionResult]::new('--tag-context', '--tag-context', [CompletionResultType]::ParameterName, '`repo`: the highest version tag anywhere; `branch`: the newest one reachable from HEAD')
+            [CompletionResult]::new('--prerelease', '--prerelease', [CompletionResultType]::ParameterName, 'On non-release branches, make `X.Y.Z-<suffix>.N` prereleases')
+            [CompletionResult]::new('--prerelease-suffix', '--prerelease-suffix', [CompletionResultType]::ParameterName, 'prerelease-suffix')
+            [CompletionResult]::new('--branch-history', '--branch-history', [CompletionResultType]::ParameterName, 'Which messages count: `compare` (since the last tag), `last` (HEAD only), `full` (since the default branch)')
+            [CompletionResult]::new('--default-branch', '--default-branch', [CompletionResultType]::ParameterName, 'The default branch for `--branch-history full` (default: origin''s HEAD, else main or master)')
+            [CompletionResult]::new('--major-string-token', '--major-string-token', [CompletionResultType]::ParameterName, 'major-string-token')
+            [CompletionResult]::new('--minor-string-token', '--minor-string-token', [CompletionResultType]::ParameterName, 'minor-string-token')
+            [CompletionResult]::new('--patch-string-token', '--patch-string-token', [CompletionResultType]::ParameterName, 'patch-string-token')
+            [CompletionResult]::new('--none-string-token', '--none-string-token', [CompletionResultType]::ParameterName, 'none-string-token')
+            [CompletionResult]::new('--force-without-changes', '--force-without-changes', [CompletionResultType]::ParameterName, 'Bump even when HEAD already carries the latest tag')
+            [CompletionResult]::new('--custom-tag', '--custom-tag', [CompletionResultType]::ParameterName, 'Use this tag instead of the computed one')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Compute and print; create no tag')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Work in this directory (relative to the current one), like the action''s SOURCE')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Make an annotated tag with this message (default: a lightweight tag)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Make an annotated tag with this message (default: a lightweight tag)')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'remote')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push the new tag to `--remote`')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -76,11 +115,15 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
         }
         'kubectl-release;help' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render an environment''s overlay (or a kustomization directory) to stdout, like `kustomize build`')
+            [CompletionResult]::new('bump', 'bump', [CompletionResultType]::ParameterValue, 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-release;help;render' {
+            break
+        }
+        'kubectl-release;help;bump' {
             break
         }
         'kubectl-release;help;completion' {

@@ -49,8 +49,72 @@ pub enum Output {
 pub enum Command {
     /// Render an environment's overlay (or a kustomization directory) to stdout, like `kustomize build`.
     Render(RenderArgs),
+    /// Compute the next semver tag from commit messages (github-tag-action compatible) and create it.
+    Bump(Box<BumpArgs>),
     /// Print a shell completion script.
     Completion(CompletionArgs),
+}
+
+/// `bump` settings: each flag also reads github-tag-action's environment variable.
+#[derive(Debug, Args)]
+pub struct BumpArgs {
+    /// Bump used when no token is found: major, minor, patch or none.
+    #[arg(long, env = "DEFAULT_BUMP", default_value = "minor")]
+    pub default_bump: String,
+    /// Prefix of version tags, e.g. `v`.
+    #[arg(long, env = "TAG_PREFIX")]
+    pub tag_prefix: Option<String>,
+    /// Deprecated spelling of `--tag-prefix v`.
+    #[arg(long, env = "WITH_V", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub with_v: bool,
+    /// Comma list of release branches; an entry with regex characters is a regex.
+    #[arg(long, env = "RELEASE_BRANCHES", default_value = "master,main")]
+    pub release_branches: String,
+    /// Version used when no tag exists yet.
+    #[arg(long, env = "INITIAL_VERSION", default_value = "0.0.0")]
+    pub initial_version: String,
+    /// `repo`: the highest version tag anywhere; `branch`: the newest one reachable from HEAD.
+    #[arg(long, env = "TAG_CONTEXT", default_value = "repo")]
+    pub tag_context: String,
+    /// On non-release branches, make `X.Y.Z-<suffix>.N` prereleases.
+    #[arg(long, env = "PRERELEASE", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub prerelease: bool,
+    #[arg(long, env = "PRERELEASE_SUFFIX", default_value = "beta")]
+    pub prerelease_suffix: String,
+    /// Which messages count: `compare` (since the last tag), `last` (HEAD only), `full` (since the default branch).
+    #[arg(long, env = "BRANCH_HISTORY", default_value = "compare")]
+    pub branch_history: String,
+    /// The default branch for `--branch-history full` (default: origin's HEAD, else main or master).
+    #[arg(long, env = "DEFAULT_BRANCH")]
+    pub default_branch: Option<String>,
+    #[arg(long, env = "MAJOR_STRING_TOKEN", default_value = "#major")]
+    pub major_string_token: String,
+    #[arg(long, env = "MINOR_STRING_TOKEN", default_value = "#minor")]
+    pub minor_string_token: String,
+    #[arg(long, env = "PATCH_STRING_TOKEN", default_value = "#patch")]
+    pub patch_string_token: String,
+    #[arg(long, env = "NONE_STRING_TOKEN", default_value = "#none")]
+    pub none_string_token: String,
+    /// Bump even when HEAD already carries the latest tag.
+    #[arg(long, env = "FORCE_WITHOUT_CHANGES", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub force_without_changes: bool,
+    /// Use this tag instead of the computed one.
+    #[arg(long, env = "CUSTOM_TAG")]
+    pub custom_tag: Option<String>,
+    /// Compute and print; create no tag.
+    #[arg(long, env = "DRY_RUN", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub dry_run: bool,
+    /// Work in this directory (relative to the current one), like the action's SOURCE.
+    #[arg(long, env = "SOURCE", default_value = ".")]
+    pub source: PathBuf,
+    /// Make an annotated tag with this message (default: a lightweight tag).
+    #[arg(long, short = 'm')]
+    pub message: Option<String>,
+    /// Push the new tag to `--remote`.
+    #[arg(long)]
+    pub push: bool,
+    #[arg(long, default_value = "origin")]
+    pub remote: String,
 }
 
 #[derive(Debug, Args)]

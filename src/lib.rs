@@ -6,4 +6,6 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod git;
 pub mod render;
+pub mod version;

@@ -1,4 +1,5 @@
 //! The integration test binary: one module per area.
 
+mod bump;
 mod cli;
 mod conformance;

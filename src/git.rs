@@ -1,0 +1,138 @@
+//! Git, through the `git` command line: tags, commit messages, commits and pushes.
+//!
+//! Thin on purpose: every call is one git command, and failures carry the
+//! command and git's own message.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{dir} is not inside a git repository; run this from a clone of the GitOps repository")]
+    NotARepo { dir: String },
+    #[error("git is not installed or not on PATH: {0}")]
+    Missing(String),
+    #[error("`git {args}` failed: {message}")]
+    Failed { args: String, message: String },
+}
+
+/// A working tree.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    pub root: PathBuf,
+}
+
+impl Repo {
+    /// Opens the repository containing `dir`.
+    pub fn open(dir: &Path) -> Result<Self, GitError> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["rev-parse", "--show-toplevel"])
+            .output()
+            .map_err(|e| GitError::Missing(e.to_string()))?;
+        if !out.status.success() {
+            return Err(GitError::NotARepo {
+                dir: dir.display().to_string(),
+            });
+        }
+        Ok(Repo {
+            root: PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
+        })
+    }
+
+    /// Runs git in the repository and returns its stdout.
+    pub fn run(&self, args: &[&str]) -> Result<String, GitError> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(args)
+            .output()
+            .map_err(|e| GitError::Missing(e.to_string()))?;
+        if !out.status.success() {
+            return Err(GitError::Failed {
+                args: args.join(" "),
+                message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            });
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// The current branch name (`HEAD` when detached).
+    pub fn current_branch(&self) -> Result<String, GitError> {
+        Ok(self
+            .run(&["rev-parse", "--abbrev-ref", "HEAD"])?
+            .trim()
+            .to_string())
+    }
+
+    /// The commit HEAD points at; `None` in a repository without commits.
+    pub fn head(&self) -> Result<Option<String>, GitError> {
+        match self.run(&["rev-parse", "--verify", "-q", "HEAD"]) {
+            Ok(s) => Ok(Some(s.trim().to_string())),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Every tag in the repository.
+    pub fn tags(&self) -> Result<Vec<String>, GitError> {
+        Ok(self
+            .run(&["tag", "--list"])?
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// Tags reachable from HEAD, newest commit first.
+    pub fn tags_merged_newest_first(&self) -> Result<Vec<String>, GitError> {
+        Ok(self
+            .run(&["tag", "--list", "--merged", "HEAD", "--sort=-committerdate"])?
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// The commit a tag points at.
+    pub fn tag_commit(&self, tag: &str) -> Result<String, GitError> {
+        Ok(self
+            .run(&["rev-list", "-n", "1", &format!("refs/tags/{tag}")])?
+            .trim()
+            .to_string())
+    }
+
+    /// The full messages of the commits in `range` (a rev-list range such as `v1.2.3..HEAD`).
+    pub fn messages(&self, range: &str) -> Result<Vec<String>, GitError> {
+        let out = self.run(&["log", "--format=%B%x00", range])?;
+        Ok(split_nul(&out))
+    }
+
+    /// The message of HEAD only.
+    pub fn head_message(&self) -> Result<Vec<String>, GitError> {
+        let out = self.run(&["log", "-1", "--format=%B%x00", "HEAD"])?;
+        Ok(split_nul(&out))
+    }
+
+    /// Creates a tag at HEAD: annotated when a message is given.
+    pub fn create_tag(&self, name: &str, message: Option<&str>) -> Result<(), GitError> {
+        match message {
+            Some(m) => self.run(&["tag", "-a", name, "-m", m])?,
+            None => self.run(&["tag", name])?,
+        };
+        Ok(())
+    }
+
+    pub fn push_tag(&self, remote: &str, name: &str) -> Result<(), GitError> {
+        self.run(&["push", remote, &format!("refs/tags/{name}")])?;
+        Ok(())
+    }
+}
+
+/// One message per NUL-terminated record (the text after the last NUL is not a record).
+fn split_nul(out: &str) -> Vec<String> {
+    let mut parts: Vec<&str> = out.split('\0').collect();
+    parts.pop();
+    parts
+        .into_iter()
+        .map(|m| m.trim_start_matches('\n').trim_end().to_string())
+        .collect()
+}
