@@ -122,7 +122,8 @@ fn peers_cases_1_to_7_tokens_and_defaults() {
     );
     assert_eq!(o["tag"], "v1.3.0");
 
-    let cases: [(&[&str], &[(&str, &str)], &str); 6] = [
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 6] = [
         (&["fix stuff"], &[], "v1.3.0"),
         (&["fix #patch"], &[], "v1.2.4"),
         (&["a #patch", "b #major"], &[], "v2.0.0"),
