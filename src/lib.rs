@@ -7,5 +7,6 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod git;
+pub mod policy;
 pub mod render;
 pub mod version;
