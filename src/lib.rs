@@ -8,5 +8,6 @@ pub mod cmd;
 pub mod config;
 pub mod git;
 pub mod policy;
+pub mod registry;
 pub mod render;
 pub mod version;

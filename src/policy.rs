@@ -21,11 +21,15 @@ pub enum PolicyError {
         pattern: String,
         reason: String,
     },
-    #[error("invalid policy {0:?}: expected a semver range, major, minor, patch, all, or track: <tag>")]
+    #[error(
+        "invalid policy {0:?}: expected a semver range, major, minor, patch, all, or track: <tag>"
+    )]
     Policy(String),
     #[error("the current tag {0:?} is not semver, so a `{1}` policy cannot compare against it")]
     CurrentNotSemver(String, &'static str),
-    #[error("no tag of {image} satisfies {policy} ({considered} tags considered{ignored}); check the policy or push a matching tag")]
+    #[error(
+        "no tag of {image} satisfies {policy} ({considered} tags considered{ignored}); check the policy or push a matching tag"
+    )]
     NoMatch {
         image: String,
         policy: String,
@@ -43,7 +47,10 @@ pub struct Tagged {
 
 /// Parses a tag as semver, tolerating a `v` and the short forms `1` and `1.2`.
 pub fn parse_version(tag: &str) -> Option<Version> {
-    let t = tag.strip_prefix('v').or_else(|| tag.strip_prefix('V')).unwrap_or(tag);
+    let t = tag
+        .strip_prefix('v')
+        .or_else(|| tag.strip_prefix('V'))
+        .unwrap_or(tag);
     if let Ok(v) = Version::parse(t) {
         return Some(v);
     }
@@ -108,7 +115,10 @@ fn parse_partial(s: &str, range: &str) -> Result<Partial, PolicyError> {
         range: range.to_string(),
         reason,
     };
-    let s = s.strip_prefix('v').or_else(|| s.strip_prefix('V')).unwrap_or(s);
+    let s = s
+        .strip_prefix('v')
+        .or_else(|| s.strip_prefix('V'))
+        .unwrap_or(s);
     let (core, pre) = match s.split_once('-') {
         Some((c, p)) => (c, Prerelease::new(p).map_err(|e| err(e.to_string()))?),
         None => (s, Prerelease::EMPTY),
@@ -130,8 +140,12 @@ fn parse_partial(s: &str, range: &str) -> Result<Partial, PolicyError> {
     if parts.next().is_some() {
         return Err(err(format!("{s:?} has more than three parts")));
     }
-    if (major.is_none() && (minor.is_some() || patch.is_some())) || (minor.is_none() && patch.is_some()) {
-        return Err(err(format!("{s:?}: a wildcard may only be followed by wildcards")));
+    if (major.is_none() && (minor.is_some() || patch.is_some()))
+        || (minor.is_none() && patch.is_some())
+    {
+        return Err(err(format!(
+            "{s:?}: a wildcard may only be followed by wildcards"
+        )));
     }
     Ok(Partial {
         major,
@@ -149,7 +163,12 @@ fn ver(major: u64, minor: u64, patch: u64, pre: Prerelease) -> Version {
 
 /// The lowest version (with a `-0` prerelease, so that ranges' upper bounds exclude prereleases of the bound).
 fn floor(major: u64, minor: u64, patch: u64) -> Version {
-    ver(major, minor, patch, Prerelease::new("0").unwrap_or(Prerelease::EMPTY))
+    ver(
+        major,
+        minor,
+        patch,
+        Prerelease::new("0").unwrap_or(Prerelease::EMPTY),
+    )
 }
 
 fn c(op: Op, version: Version) -> Comparator {
@@ -205,7 +224,14 @@ fn expand(op: &str, p: Partial, out: &mut Vec<Comparator>) {
             (None, _) => out.push(c(Op::Ge, floor(ma + 1, 0, 0))),
         },
         ">=" => out.push(c(Op::Ge, lo)),
-        "<" => out.push(c(Op::Lt, if p.pre.is_empty() { floor(ma, mi.unwrap_or(0), pa.unwrap_or(0)) } else { lo })),
+        "<" => out.push(c(
+            Op::Lt,
+            if p.pre.is_empty() {
+                floor(ma, mi.unwrap_or(0), pa.unwrap_or(0))
+            } else {
+                lo
+            },
+        )),
         "<=" => match (mi, pa) {
             (Some(_), Some(_)) => out.push(c(Op::Le, lo)),
             (Some(m), None) => out.push(c(Op::Lt, floor(ma, m + 1, 0))),
@@ -316,7 +342,11 @@ pub struct Policy {
 
 impl Policy {
     /// Parses a policy string: a range, `major|minor|patch|all`, or `track: TAG` / `track:TAG`.
-    pub fn parse(policy: &str, allow: Option<&str>, ignore: &[String]) -> Result<Self, PolicyError> {
+    pub fn parse(
+        policy: &str,
+        allow: Option<&str>,
+        ignore: &[String],
+    ) -> Result<Self, PolicyError> {
         let p = policy.trim();
         let strategy = if let Some(t) = p.strip_prefix("track:") {
             let t = t.trim();
@@ -344,7 +374,10 @@ impl Policy {
         Ok(Policy {
             strategy,
             allow: allow.map(|a| re("allow", a)).transpose()?,
-            ignore: ignore.iter().map(|i| re("ignore", i)).collect::<Result<_, _>>()?,
+            ignore: ignore
+                .iter()
+                .map(|i| re("ignore", i))
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -359,12 +392,18 @@ impl Policy {
     }
 
     fn allowed(&self, tag: &str) -> bool {
-        self.allow.as_ref().is_none_or(|a| a.is_match(tag)) && !self.ignore.iter().any(|i| i.is_match(tag))
+        self.allow.as_ref().is_none_or(|a| a.is_match(tag))
+            && !self.ignore.iter().any(|i| i.is_match(tag))
     }
 
     /// Picks the tag to deploy among `tags`. For `Track`, returns the tracked tag
     /// itself when present (the caller resolves its digest).
-    pub fn select(&self, image: &str, current: Option<&str>, tags: &[String]) -> Result<String, PolicyError> {
+    pub fn select(
+        &self,
+        image: &str,
+        current: Option<&str>,
+        tags: &[String],
+    ) -> Result<String, PolicyError> {
         let no_match = |considered: usize, ignored: usize| PolicyError::NoMatch {
             image: image.to_string(),
             policy: self.describe(),
@@ -402,7 +441,9 @@ impl Policy {
                 filtered += 1;
                 continue;
             }
-            let Some(v) = parse_version(tag) else { continue };
+            let Some(v) = parse_version(tag) else {
+                continue;
+            };
             let ok = match &self.strategy {
                 Strategy::Semver(r) => r.matches(&v),
                 Strategy::Keel(b) => match &current_v {
@@ -433,7 +474,8 @@ impl Policy {
                 best = Some((tag, v));
             }
         }
-        best.map(|(t, _)| t.clone()).ok_or_else(|| no_match(tags.len(), filtered))
+        best.map(|(t, _)| t.clone())
+            .ok_or_else(|| no_match(tags.len(), filtered))
     }
 }
 
@@ -450,7 +492,17 @@ mod tests {
     }
 
     const TAGS: [&str; 12] = [
-        "v1.2.3", "v1.2.10", "v1.3.0", "v1.10.0-rc.1", "v2.0.0", "2.1.0", "latest", "dev", "v1.3.1-beta.2", "junk-1", "v0.9.9",
+        "v1.2.3",
+        "v1.2.10",
+        "v1.3.0",
+        "v1.10.0-rc.1",
+        "v2.0.0",
+        "2.1.0",
+        "latest",
+        "dev",
+        "v1.3.1-beta.2",
+        "junk-1",
+        "v0.9.9",
         "v3.0.0-alpha.1",
     ];
 
@@ -474,7 +526,10 @@ mod tests {
     fn prereleases_only_when_asked() {
         assert_eq!(pick("1.x", None, &TAGS).unwrap(), "v1.3.0");
         assert_eq!(pick("1.x-0", None, &TAGS).unwrap(), "v1.10.0-rc.1");
-        assert_eq!(pick(">=3.0.0-alpha.0", None, &TAGS).unwrap(), "v3.0.0-alpha.1");
+        assert_eq!(
+            pick(">=3.0.0-alpha.0", None, &TAGS).unwrap(),
+            "v3.0.0-alpha.1"
+        );
     }
 
     #[test]
@@ -482,7 +537,10 @@ mod tests {
         assert_eq!(pick("patch", Some("v1.2.3"), &TAGS).unwrap(), "v1.2.10");
         assert_eq!(pick("minor", Some("v1.2.3"), &TAGS).unwrap(), "v1.3.0");
         assert_eq!(pick("major", Some("v1.2.3"), &TAGS).unwrap(), "2.1.0");
-        assert!(matches!(pick("minor", Some("dev"), &TAGS), Err(PolicyError::CurrentNotSemver(..))));
+        assert!(matches!(
+            pick("minor", Some("dev"), &TAGS),
+            Err(PolicyError::CurrentNotSemver(..))
+        ));
     }
 
     #[test]
@@ -490,13 +548,22 @@ mod tests {
         let p = Policy::parse("*", Some("regexp:^v"), &["^v2".to_string()]).unwrap();
         assert_eq!(p.select("img", None, &tags(&TAGS)).unwrap(), "v1.3.0");
         assert_eq!(pick("track: dev", None, &TAGS).unwrap(), "dev");
-        assert!(matches!(pick("track:nope", None, &TAGS), Err(PolicyError::NoMatch { .. })));
+        assert!(matches!(
+            pick("track:nope", None, &TAGS),
+            Err(PolicyError::NoMatch { .. })
+        ));
     }
 
     #[test]
     fn bad_ranges_and_no_match() {
-        assert!(matches!(Range::parse("^x.1"), Err(PolicyError::Range { .. })));
-        assert!(matches!(Range::parse(">>1"), Err(PolicyError::Range { .. })));
+        assert!(matches!(
+            Range::parse("^x.1"),
+            Err(PolicyError::Range { .. })
+        ));
+        assert!(matches!(
+            Range::parse(">>1"),
+            Err(PolicyError::Range { .. })
+        ));
         let e = pick("^9", None, &TAGS).unwrap_err();
         assert!(e.to_string().contains("no tag of img satisfies"), "{e}");
     }

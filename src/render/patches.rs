@@ -33,7 +33,7 @@ pub fn apply_strategic_merge_file(
                         .into(),
             });
         }
-        apply_smp_by_id(resources, &doc.value, origin)?;
+        apply_smp_by_id(resources, &doc.value, origin, true)?;
     }
     Ok(())
 }
@@ -61,40 +61,18 @@ pub fn apply_patch(
     }
     for doc in docs {
         match &p.target {
-            None => apply_smp_by_id(resources, &doc.value, origin)?,
+            None => apply_smp_by_id(resources, &doc.value, origin, false)?,
             Some(target) => {
                 for i in matching(resources, target, origin)? {
-                    let mut patch = doc.value.clone();
-                    // With a target, the patch's own name and kind do not select anything.
-                    if let Some(md) = patch.get_mut("metadata").and_then(Value::as_object_mut) {
-                        md.insert(
-                            "name".into(),
-                            Value::String(resources[i].name().to_string()),
-                        );
-                        if !resources[i].namespace().is_empty() {
-                            md.insert(
-                                "namespace".into(),
-                                Value::String(resources[i].namespace().to_string()),
-                            );
-                        }
-                    }
-                    if let Some(o) = patch.as_object_mut() {
-                        o.insert(
-                            "kind".into(),
-                            Value::String(resources[i].kind().to_string()),
-                        );
-                        o.insert(
-                            "apiVersion".into(),
-                            Value::String(resources[i].api_version().to_string()),
-                        );
-                    }
+                    // kustomize keeps the target's name, namespace and kind unless the options allow a change.
                     smp_one(
                         resources,
                         i,
-                        &patch,
+                        &doc.value,
                         origin,
                         p.allow_name_change,
                         p.allow_kind_change,
+                        true,
                     )?;
                 }
             }
@@ -166,6 +144,7 @@ fn apply_smp_by_id(
     resources: &mut Vec<Resource>,
     patch: &Value,
     origin: &str,
+    adopt_api_version: bool,
 ) -> Result<(), TransformError> {
     let kind = patch.get("kind").and_then(Value::as_str).unwrap_or("");
     let api = patch
@@ -204,7 +183,15 @@ fn apply_smp_by_id(
             target: shown,
         }),
         1 => {
-            smp_one(resources, candidates[0], patch, origin, false, false)?;
+            smp_one(
+                resources,
+                candidates[0],
+                patch,
+                origin,
+                false,
+                false,
+                adopt_api_version,
+            )?;
             resources.retain(|r| !r.obj.is_null());
             Ok(())
         }
@@ -224,28 +211,26 @@ fn smp_one(
     origin: &str,
     allow_name_change: bool,
     allow_kind_change: bool,
+    adopt_api_version: bool,
 ) -> Result<(), TransformError> {
     let r = &mut resources[i];
     let before = r.cur_id();
+    let options = smp::PatchOptions {
+        allow_name_change,
+        allow_kind_change,
+        adopt_api_version,
+    };
     let merged =
-        smp::apply(&r.obj, patch, Schema::builtin()).map_err(|e| TransformError::Patch {
-            patch: origin.to_string(),
-            message: format!("applying to {before}: {e}"),
+        smp::apply_to_resource(&r.obj, patch, Schema::builtin(), options).map_err(|e| {
+            TransformError::Patch {
+                patch: origin.to_string(),
+                message: format!("applying to {before}: {e}"),
+            }
         })?;
     match merged {
         None => r.obj = Value::Null,
         Some(v) => {
             r.obj = v;
-            let after = r.cur_id();
-            if after.name != before.name && !allow_name_change {
-                r.set_name(&before.name.clone());
-            }
-            if after.gvk.kind != before.gvk.kind
-                && !allow_kind_change
-                && let Some(o) = r.obj.as_object_mut()
-            {
-                o.insert("kind".into(), Value::String(before.gvk.kind.clone()));
-            }
             if r.cur_id() != before {
                 r.prev_ids.push(before);
             }

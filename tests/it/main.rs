@@ -3,3 +3,4 @@
 mod bump;
 mod cli;
 mod conformance;
+mod smp_kyaml;
