@@ -85,15 +85,14 @@ impl ImageRef {
             ),
             None => (rest, None),
         };
-        if let Some(t) = &tag {
-            if t.is_empty()
+        if let Some(t) = &tag
+            && (t.is_empty()
                 || t.len() > 128
                 || !t
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
-            {
-                return Err(err());
-            }
+                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)))
+        {
+            return Err(err());
         }
         let (registry, repository) = match name.split_once('/') {
             Some((first, path))
@@ -596,14 +595,13 @@ impl Client {
                 what: format!("tag {tag:?}"),
             });
         }
-        if resp.status().is_success() {
-            if let Some(d) = resp
+        if resp.status().is_success()
+            && let Some(d) = resp
                 .headers()
                 .get("docker-content-digest")
                 .and_then(|h| h.to_str().ok())
-            {
-                return Ok(d.to_string());
-            }
+        {
+            return Ok(d.to_string());
         }
         // Some registries omit the header on HEAD: hash the manifest body instead.
         let resp = self
