@@ -272,7 +272,8 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        acc.vars.extend(k.vars.iter().cloned());
+        super::vars::merge_vars(&acc.resources, &mut acc.vars, &k.vars)
+            .map_err(|e| RenderError::transform(&shown, e))?;
         self.stack.pop();
         Ok(acc)
     }
@@ -304,7 +305,8 @@ impl<'a> Builder<'a> {
             }
             let sub_acc = self.accumulate_target(&path, &sub, &sub_file, Acc::default())?;
             acc.append(sub_acc.resources, &self.display(file))?;
-            acc.vars.extend(sub_acc.vars);
+            super::vars::merge_base_vars(&mut acc.vars, sub_acc.vars, &self.display(&path))
+                .map_err(|e| RenderError::transform(&self.display(file), e))?;
             acc.config
                 .merge(&sub_acc.config)
                 .map_err(|e| RenderError::transform(&self.display(file), e))?;

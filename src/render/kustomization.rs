@@ -467,10 +467,30 @@ impl Kustomization {
         for item in ctx.list("vars", m.get("vars"))? {
             let o = ctx.object("vars", item)?;
             ctx.check_keys("vars", o, &["name", "objref", "fieldref"])?;
-            let objref = o
+            let objref_raw = o
                 .get("objref")
                 .and_then(Value::as_object)
                 .ok_or_else(|| ctx.invalid("vars", "each var needs an `objref` map"))?;
+            // Field names match case-insensitively, as Go's JSON decoding does.
+            let objref: serde_json::Map<String, Value> = objref_raw
+                .iter()
+                .map(|(k, v)| {
+                    let canon = [
+                        "kind",
+                        "name",
+                        "apiVersion",
+                        "namespace",
+                        "group",
+                        "version",
+                    ]
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(k))
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| k.clone());
+                    (canon, v.clone())
+                })
+                .collect();
+            let objref = &objref;
             ctx.check_keys(
                 "vars",
                 objref,
@@ -496,8 +516,14 @@ impl Kustomization {
                 }
             };
             let field_path = match o.get("fieldref").and_then(Value::as_object) {
+                // Go's JSON decoding matches nested field names case-insensitively too.
                 Some(f) => ctx
-                    .opt_string("vars", f.get("fieldPath"))?
+                    .opt_string(
+                        "vars",
+                        f.iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("fieldPath"))
+                            .map(|(_, v)| v),
+                    )?
                     .unwrap_or_default(),
                 None => String::new(),
             };

@@ -3,4 +3,6 @@
 mod bump;
 mod cli;
 mod conformance;
+mod registry;
 mod smp_kyaml;
+mod support;

@@ -1,0 +1,3 @@
+//! Test harness: real parts started for the tests (registry, git repos, the testenv cluster).
+
+pub mod registry;
