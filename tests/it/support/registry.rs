@@ -191,13 +191,9 @@ impl Registry {
             .join("data/docker/registry/v2/repositories")
             .join(repo)
             .join("_manifests/tags");
+        // Listing and resolving a tag only read `current/link`.
         for t in tags {
             write_link(&base.join(t).join("current/link"), digest);
-            let hex = digest.trim_start_matches("sha256:");
-            write_link(
-                &base.join(t).join("index/sha256").join(hex).join("link"),
-                digest,
-            );
         }
     }
 }
