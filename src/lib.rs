@@ -7,6 +7,8 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod git;
+pub mod gitops;
+pub mod patch;
 pub mod policy;
 pub mod registry;
 pub mod render;
