@@ -28,13 +28,15 @@ complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -l kubecon
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s o -l output -d 'Output format' -r -f -a "yaml\t''
-json\t''"
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
-complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s h -l help -d 'Print help'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s k -l kustomize -d 'Render the kustomization in this directory instead of an environment' -r -F
@@ -44,10 +46,11 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" 
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s o -l output -d 'Output format' -r -f -a "yaml\t''
-json\t''"
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s h -l help -d 'Print help'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l default-bump -d 'Bump used when no token is found: major, minor, patch or none' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l tag-prefix -d 'Prefix of version tags, e.g. `v`' -r
@@ -77,22 +80,42 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s o -l output -d 'Output format' -r -f -a "yaml\t''
-json\t''"
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l push -d 'Push the new tag to `--remote`'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s h -l help -d 'Print help'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l policy -d 'Policy for --resolve instead of the configured one (a semver range, major|minor|patch|all, or `track: TAG`)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l insecure-registry -d 'Reach this registry host over plain HTTP (repeatable); TLS is verified everywhere else' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l resolve -d 'Pick the tag from the registry by the environment\'s policy for this image'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l commit -d 'Commit the change with the environment\'s commit message template'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l push -d 'Push the commit (implies --commit); a non-fast-forward is rebased and retried, never forced'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l dry-run -d 'Print the patch and the file diff; write nothing'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l allow-dirty -d 'Edit even when the working tree has uncommitted changes'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "yaml\t''
-json\t''"
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump completion help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump completion help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -43,6 +43,8 @@ pub struct Global {
 pub enum Output {
     Yaml,
     Json,
+    /// The RFC 6902 patch a change applies (`set-image`).
+    Patch,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,8 +53,41 @@ pub enum Command {
     Render(RenderArgs),
     /// Compute the next semver tag from commit messages (github-tag-action compatible) and create it.
     Bump(Box<BumpArgs>),
+    /// Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push.
+    SetImage(SetImageArgs),
     /// Print a shell completion script.
     Completion(CompletionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SetImageArgs {
+    /// The environment, as named in kubectl-release.yaml.
+    #[arg(value_name = "ENV")]
+    pub env: String,
+    /// The image: `REPO:TAG`, `REPO@sha256:...`, or `REPO` with --resolve.
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// Pick the tag from the registry by the environment's policy for this image.
+    #[arg(long)]
+    pub resolve: bool,
+    /// Policy for --resolve instead of the configured one (a semver range, major|minor|patch|all, or `track: TAG`).
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Commit the change with the environment's commit message template.
+    #[arg(long)]
+    pub commit: bool,
+    /// Push the commit (implies --commit); a non-fast-forward is rebased and retried, never forced.
+    #[arg(long)]
+    pub push: bool,
+    /// Print the patch and the file diff; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Edit even when the working tree has uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Reach this registry host over plain HTTP (repeatable); TLS is verified everywhere else.
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    pub insecure_registry: Vec<String>,
 }
 
 /// `bump` settings: each flag also reads github-tag-action's environment variable.

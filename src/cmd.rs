@@ -7,9 +7,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::cli::{BumpArgs, Cli, Command, CompletionArgs, Engine, Output, RenderArgs};
+use crate::cli::{
+    BumpArgs, Cli, Command, CompletionArgs, Engine, Output, RenderArgs, SetImageArgs,
+};
 use crate::config::{self, ConfigError};
 use crate::git::{GitError, Repo};
+use crate::gitops::{self, EditError, FileEdit, Target};
+use crate::policy::{Policy, PolicyError, Strategy};
+use crate::registry::{self, ImageRef, RegistryError};
 use crate::render::{self, RenderError, fs::DiskFs};
 use crate::version::{self, BranchHistory, Part, Settings, TagContext, Tokens, VersionError};
 
@@ -35,6 +40,14 @@ pub enum CmdError {
     Git(#[from] GitError),
     #[error(transparent)]
     Version(#[from] VersionError),
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error("{0}")]
+    Usage(String),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -50,6 +63,7 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
     match &cli.command {
         Command::Render(args) => render_cmd(&cli, args),
         Command::Bump(args) => bump(&cli, args),
+        Command::SetImage(args) => set_image(&cli, args),
         Command::Completion(args) => completion(args),
     }
 }
@@ -74,7 +88,7 @@ fn render_cmd(cli: &Cli, args: &RenderArgs) -> Result<i32, CmdError> {
         Engine::Kustomize => {
             let yaml = render_with_kustomize(&dir)?;
             match cli.global.output {
-                Output::Yaml => yaml,
+                Output::Yaml | Output::Patch => yaml,
                 Output::Json => {
                     let docs: Vec<Value> = render::yaml::parse_stream(&yaml, "kustomize output")
                         .map_err(RenderError::from)?
@@ -96,7 +110,7 @@ fn render_cmd(cli: &Cli, args: &RenderArgs) -> Result<i32, CmdError> {
 /// Prints documents as a YAML stream (kustomize's format) or a JSON `List`.
 pub fn format_docs(docs: &[Value], output: Output) -> String {
     match output {
-        Output::Yaml => render::emit::stream_to_yaml(docs),
+        Output::Yaml | Output::Patch => render::emit::stream_to_yaml(docs),
         Output::Json => {
             let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": docs});
             let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
@@ -289,7 +303,317 @@ fn bump(cli: &Cli, a: &BumpArgs) -> Result<i32, CmdError> {
             s.push('\n');
             out.write_all(s.as_bytes())?;
         }
-        Output::Yaml => out.write_all(lines.as_bytes())?,
+        _ => out.write_all(lines.as_bytes())?,
     }
     Ok(exit::OK)
+}
+
+/// Every container image in rendered documents.
+pub fn rendered_images(docs: &[Value]) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    if k == "containers" || k == "initContainers" {
+                        if let Value::Array(items) = child {
+                            for c in items {
+                                if let Some(i) = c.get("image").and_then(Value::as_str) {
+                                    out.push(i.to_string());
+                                }
+                            }
+                        }
+                    } else {
+                        walk(child, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    docs.iter().for_each(|d| walk(d, &mut out));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The tag part of an image reference, if any.
+fn tag_of(image: &str) -> Option<&str> {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let slash = no_digest.rfind('/').map(|i| i + 1).unwrap_or(0);
+    no_digest[slash..].rsplit_once(':').map(|(_, t)| t)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CmdError> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn set_image(cli: &Cli, a: &SetImageArgs) -> Result<i32, CmdError> {
+    let cwd = std::env::current_dir()?;
+    let loaded = config::Loaded::find(cli.global.repo.as_deref(), &cwd)?;
+    let env = loaded.env(&a.env)?.clone();
+    let overlay = loaded.overlay_dir(&a.env)?;
+    ImageRef::parse(&a.image)?;
+    let name = gitops::image_name(&a.image).to_string();
+
+    // The image must be one the environment runs.
+    let before_docs = render::render(&DiskFs, &overlay)?;
+    let running: Vec<String> = rendered_images(&before_docs)
+        .into_iter()
+        .filter(|i| gitops::image_name(i) == name)
+        .collect();
+    if running.is_empty() {
+        return Err(CmdError::Usage(format!(
+            "image {name} is not used by any workload of environment {:?}; images there: {}",
+            a.env,
+            rendered_images(&before_docs)
+                .iter()
+                .map(|i| gitops::image_name(i).to_string())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+
+    let target = if a.resolve {
+        let configured = env.images.iter().find(|i| i.name == name);
+        let policy_text = a
+            .policy
+            .clone()
+            .or_else(|| configured.map(|c| c.policy.clone()))
+            .ok_or_else(|| {
+                CmdError::Usage(format!(
+                    "no policy for {name} in environment {:?}; add it under `images:` in kubectl-release.yaml or pass --policy",
+                    a.env
+                ))
+            })?;
+        let policy = Policy::parse(
+            &policy_text,
+            configured.and_then(|c| c.allow_tags.as_deref()),
+            configured.map(|c| c.ignore_tags.as_slice()).unwrap_or(&[]),
+        )?;
+        let image = ImageRef::parse(&name)?;
+        let client = registry::Client::new(registry::Options {
+            insecure: a.insecure_registry.clone(),
+            ..registry::Options::default()
+        })?;
+        let current = running.iter().find_map(|i| tag_of(i)).map(str::to_string);
+        let rt = runtime()?;
+        rt.block_on(async {
+            let tags = client.list_tags(&image).await?;
+            let chosen = policy.select(&name, current.as_deref(), &tags)?;
+            Ok::<Target, CmdError>(match &policy.strategy {
+                Strategy::Track(t) => Target::Digest(client.resolve_digest(&image, t).await?),
+                _ => Target::Tag(chosen),
+            })
+        })?
+    } else if let Some((_, d)) = a.image.split_once('@') {
+        Target::Digest(d.to_string())
+    } else if let Some(t) = tag_of(&a.image) {
+        Target::Tag(t.to_string())
+    } else {
+        return Err(CmdError::Usage(format!(
+            "{} has no tag or digest; give IMAGE as REPO:TAG or REPO@sha256:..., or use --resolve",
+            a.image
+        )));
+    };
+    if let Target::Tag(t) = &target
+        && (t.is_empty()
+            || t.len() > 128
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)))
+    {
+        return Err(CmdError::Usage(format!(
+            "invalid tag {t:?}: tags hold letters, digits, '_', '.' and '-' (at most 128)"
+        )));
+    }
+    if let Target::Digest(d) = &target
+        && (!d.starts_with("sha256:")
+            || d.len() != 71
+            || !d[7..].chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        return Err(CmdError::Usage(format!(
+            "invalid digest {d:?}: expected sha256:<64 hex digits>"
+        )));
+    }
+
+    let edit = find_edit(&overlay, &name, &target)?;
+    let label = edit
+        .file
+        .strip_prefix(&loaded.root)
+        .unwrap_or(&edit.file)
+        .display()
+        .to_string();
+    let forward = crate::patch::guarded(&edit.changes);
+    let inverse = crate::patch::guarded(&crate::patch::inverse(&edit.changes));
+    let record = serde_json::json!({
+        "env": a.env, "image": name, "old": edit.old_ref, "new": edit.new_ref,
+        "file": label, "document": edit.doc, "patch": forward, "inverse": inverse,
+    });
+    let print_result = |diff: &str| -> Result<(), CmdError> {
+        let mut out = std::io::stdout().lock();
+        match cli.global.output {
+            Output::Patch => {
+                out.write_all(
+                    serde_json::to_string_pretty(&forward)
+                        .unwrap_or_default()
+                        .as_bytes(),
+                )?;
+                out.write_all(b"\n")?;
+            }
+            Output::Json => {
+                out.write_all(
+                    serde_json::to_string_pretty(&record)
+                        .unwrap_or_default()
+                        .as_bytes(),
+                )?;
+                out.write_all(b"\n")?;
+            }
+            Output::Yaml => out.write_all(diff.as_bytes())?,
+        }
+        Ok(())
+    };
+    if edit.changes.is_empty() {
+        eprintln!(
+            "{}: {name} is already {} ({label}); nothing to do",
+            a.env, edit.new_ref
+        );
+        return Ok(exit::OK);
+    }
+    let diff = gitops::unified_diff(&edit, &label);
+    if a.dry_run {
+        eprintln!(
+            "{}: would set {} -> {} in {label} (dry run; nothing written)",
+            a.env, edit.old_ref, edit.new_ref
+        );
+        print_result(&diff)?;
+        return Ok(exit::OK);
+    }
+
+    let commit = a.commit || a.push || env.git.commit;
+    let push = a.push || (commit && env.git.push);
+    let repo = match crate::git::Repo::open(&loaded.root) {
+        Ok(r) => Some(r),
+        Err(e) if commit => return Err(e.into()),
+        Err(_) => None,
+    };
+    if let Some(r) = &repo
+        && !a.allow_dirty
+        && r.is_dirty()?
+    {
+        return Err(CmdError::Usage(format!(
+            "the working tree of {} has uncommitted changes; commit or stash them, or pass --allow-dirty",
+            r.root.display()
+        )));
+    }
+
+    gitops::write_atomic(&edit.file, &edit.after)?;
+    // Check the result renders and carries the new image; otherwise put the file back.
+    let verify = render::render(&DiskFs, &overlay).map_err(CmdError::from).and_then(|docs| {
+        if rendered_images(&docs).iter().any(|i| *i == edit.new_ref || i.ends_with(&edit.new_ref)) {
+            Ok(())
+        } else {
+            Err(CmdError::Usage(format!(
+                "after the edit {} still does not render {}; the overlay sets the image somewhere else (a patch in a base?)",
+                a.env, edit.new_ref
+            )))
+        }
+    });
+    if let Err(e) = verify {
+        gitops::write_atomic(&edit.file, &edit.before)?;
+        return Err(e);
+    }
+    eprintln!("{}: {} -> {} ({label})", a.env, edit.old_ref, edit.new_ref);
+
+    if let (true, Some(r)) = (commit, &repo) {
+        let mut message = env.git.message(&a.env, &name, &edit.old_ref, &edit.new_ref);
+        message.push_str(&format!(
+            "\n\nKubectl-Release-Env: {}\nKubectl-Release-File: {label}\nKubectl-Release-Patch: {}\nKubectl-Release-Inverse: {}\n",
+            a.env,
+            serde_json::to_string(&forward).unwrap_or_default(),
+            serde_json::to_string(&inverse).unwrap_or_default()
+        ));
+        let undo_file = |r: &crate::git::Repo| {
+            let _ = r.run(&["reset", "-q", "--", &edit.file.display().to_string()]);
+            gitops::write_atomic(&edit.file, &edit.before)
+        };
+        let sha = match r.commit_files(&[edit.file.as_path()], &message) {
+            Ok(s) => s,
+            Err(e) => {
+                undo_file(r)?;
+                return Err(e.into());
+            }
+        };
+        eprintln!("committed {}", &sha[..sha.len().min(12)]);
+        if push {
+            let branch = match &env.git.branch {
+                Some(b) => b.clone(),
+                None => r.current_branch()?,
+            };
+            if let Err(e) = r.push_with_rebase(&env.git.remote, &branch, 3) {
+                // Nothing half done: drop our commit (only ours) and restore the file.
+                if r.head()?.as_deref() == Some(sha.as_str()) {
+                    r.run(&["reset", "-q", "--soft", "HEAD~1"])?;
+                    undo_file(r)?;
+                }
+                return Err(e.into());
+            }
+            eprintln!("pushed to {}/{branch}", env.git.remote);
+        }
+    }
+    print_result(&diff)?;
+    Ok(exit::OK)
+}
+
+/// Where to change the image: the overlay's `images:` entry, else `image:` fields in
+/// the overlay's own files, else a new `images:` entry.
+fn find_edit(overlay: &Path, name: &str, target: &Target) -> Result<FileEdit, CmdError> {
+    let kfile = render::kustomization::FILE_NAMES
+        .iter()
+        .map(|n| overlay.join(n))
+        .find(|p| p.is_file())
+        .ok_or_else(|| RenderError::NoKustomization {
+            dir: overlay.display().to_string(),
+        })?;
+    let ktext = std::fs::read_to_string(&kfile)?;
+    if let Some(e) = gitops::edit_kustomization_images(&ktext, &kfile, name, target, false)? {
+        return Ok(e);
+    }
+    let k = render::kustomization::Kustomization::parse(&ktext, &kfile.display().to_string())
+        .map_err(RenderError::from)?;
+    let mut own: Vec<PathBuf> = k
+        .resources
+        .iter()
+        .map(|r| overlay.join(r))
+        .filter(|p| p.is_file())
+        .collect();
+    for p in k.patches.iter().chain(k.patches_json6902.iter()) {
+        if let render::kustomization::PatchSource::Path(f) = &p.source {
+            own.push(overlay.join(f));
+        }
+    }
+    for p in &k.patches_strategic_merge {
+        if let render::kustomization::PatchSource::Path(f) = p {
+            own.push(overlay.join(f));
+        }
+    }
+    for f in own {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        if let Some(e) = gitops::edit_image_fields(&text, &f, name, target)? {
+            return Ok(e);
+        }
+    }
+    gitops::edit_kustomization_images(&ktext, &kfile, name, target, true)?.ok_or_else(|| {
+        CmdError::Usage(format!(
+            "cannot add an images entry for {name} to {}",
+            kfile.display()
+        ))
+    })
 }

@@ -26,12 +26,116 @@ pub enum ConfigError {
     },
 }
 
-/// One environment: where its overlay lives.
+/// One environment: its overlay, cluster, images and git settings.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Environment {
     /// The overlay directory, relative to the repo root.
     pub path: String,
+    /// Where the environment runs.
+    #[serde(default)]
+    pub cluster: Cluster,
+    /// The images this environment releases, with their tag policies.
+    #[serde(default)]
+    pub images: Vec<ImagePolicy>,
+    /// How releases are written back to git.
+    #[serde(default)]
+    pub git: GitSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Cluster {
+    /// kubeconfig context (default: the current context).
+    pub context: Option<String>,
+    /// Namespace of the environment's workloads (default: the rendered objects' own).
+    pub namespace: Option<String>,
+}
+
+/// An image released to an environment and how its tag is chosen.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ImagePolicy {
+    /// Repository, e.g. `ghcr.io/acme/api`.
+    pub name: String,
+    /// A semver range (`^1.2`, `~1.4.0`, `1.x`), `major|minor|patch|all` (Keel-style,
+    /// relative to the current tag), or `track: TAG` for a mutable tag such as `dev`.
+    #[serde(default = "default_policy")]
+    pub policy: String,
+    /// Only tags matching this regular expression are considered.
+    pub allow_tags: Option<String>,
+    /// Tags matching any of these regular expressions are skipped.
+    #[serde(default)]
+    pub ignore_tags: Vec<String>,
+}
+
+fn default_policy() -> String {
+    "*".to_string()
+}
+
+/// Git write-back settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GitSettings {
+    /// Branch releases are committed to (default: the current branch).
+    pub branch: Option<String>,
+    #[serde(default = "default_remote")]
+    pub remote: String,
+    /// Commit with `--commit` only (false) or always commit (true).
+    #[serde(default)]
+    pub commit: bool,
+    /// Push after committing.
+    #[serde(default)]
+    pub push: bool,
+    /// Commit message; `{env}`, `{image}`, `{old}`, `{new}`, `{old_tag}`, `{new_tag}` are filled in.
+    #[serde(default = "default_message")]
+    pub commit_message: String,
+}
+
+impl Default for GitSettings {
+    fn default() -> Self {
+        GitSettings {
+            branch: None,
+            remote: default_remote(),
+            commit: false,
+            push: false,
+            commit_message: default_message(),
+        }
+    }
+}
+
+fn default_remote() -> String {
+    "origin".to_string()
+}
+
+fn default_message() -> String {
+    "release({env}): {image} {old_tag} -> {new_tag}".to_string()
+}
+
+impl GitSettings {
+    /// Fills the commit message template.
+    pub fn message(&self, env: &str, image: &str, old: &str, new: &str) -> String {
+        let tag = |r: &str| -> String {
+            let no_digest_tag = r
+                .rsplit_once('@')
+                .map(|(a, d)| (a, Some(d)))
+                .unwrap_or((r, None));
+            let slash = no_digest_tag.0.rfind('/').map(|i| i + 1).unwrap_or(0);
+            match (no_digest_tag.0[slash..].rsplit_once(':'), no_digest_tag.1) {
+                (Some((_, t)), Some(d)) => format!("{t}@{d}"),
+                (Some((_, t)), None) => t.to_string(),
+                (None, Some(d)) => d.to_string(),
+                (None, None) => String::new(),
+            }
+        };
+        self.commit_message
+            .replace("{env}", env)
+            .replace("{image}", image)
+            .replace("{old_tag}", &tag(old))
+            .replace("{new_tag}", &tag(new))
+            .replace("{old}", old)
+            .replace("{new}", new)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -56,12 +160,53 @@ impl ReleaseConfig {
                 path: file.to_string(),
                 message: e.to_string().replace("<input>", file),
             })?;
+        // Semantic checks, reported with the line of the offending key.
+        let located = crate::gitops::parse_located(text, file)
+            .ok()
+            .and_then(|d| d.into_iter().next());
+        let line_of = |env: &str, tail: &[&str]| -> usize {
+            let mut n = located
+                .as_ref()
+                .and_then(|d| d.get("environments"))
+                .and_then(|e| e.get(env));
+            for t in tail {
+                n = match (n, t.parse::<usize>()) {
+                    (Some(node), Ok(i)) => match &node.kind {
+                        crate::gitops::Kind::Seq { items, .. } => items.get(i),
+                        _ => None,
+                    },
+                    (Some(node), Err(_)) => node.get(t),
+                    (None, _) => None,
+                };
+            }
+            n.map(|n| n.line).unwrap_or(1)
+        };
         for (name, env) in &cfg.environments {
             if env.path.trim().is_empty() {
                 return Err(ConfigError::Invalid {
                     path: file.to_string(),
-                    message: format!("environment {name:?} has an empty `path`"),
+                    message: format!(
+                        "line {}: environment {name:?} has an empty `path`",
+                        line_of(name, &["path"])
+                    ),
                 });
+            }
+            for (i, img) in env.images.iter().enumerate() {
+                let idx = i.to_string();
+                if let Err(e) = crate::policy::Policy::parse(
+                    &img.policy,
+                    img.allow_tags.as_deref(),
+                    &img.ignore_tags,
+                ) {
+                    return Err(ConfigError::Invalid {
+                        path: file.to_string(),
+                        message: format!(
+                            "line {}: environments.{name}.images[{i}] ({}): {e}",
+                            line_of(name, &["images", &idx]),
+                            img.name
+                        ),
+                    });
+                }
             }
         }
         Ok(cfg)
@@ -130,6 +275,40 @@ mod tests {
         let c =
             ReleaseConfig::parse("environments:\n  dev:\n    path: envs/dev\n", "k.yaml").unwrap();
         assert_eq!(c.environments["dev"].path, "envs/dev");
+    }
+
+    #[test]
+    fn full_environment() {
+        let c = ReleaseConfig::parse(
+            "environments:\n  prod:\n    path: envs/prod\n    cluster:\n      context: prod\n      namespace: acme\n    images:\n      - name: ghcr.io/acme/api\n        policy: ^1.2\n        ignoreTags: [\"-rc\"]\n    git:\n      branch: main\n      push: true\n",
+            "k.yaml",
+        )
+        .unwrap();
+        let p = &c.environments["prod"];
+        assert_eq!(p.cluster.context.as_deref(), Some("prod"));
+        assert_eq!(p.images[0].policy, "^1.2");
+        assert!(p.git.push);
+        assert_eq!(p.git.remote, "origin");
+        assert_eq!(
+            p.git.message(
+                "prod",
+                "ghcr.io/acme/api",
+                "ghcr.io/acme/api:v1",
+                "ghcr.io/acme/api:v2"
+            ),
+            "release(prod): ghcr.io/acme/api v1 -> v2"
+        );
+    }
+
+    #[test]
+    fn invalid_policy_names_line() {
+        let err = ReleaseConfig::parse(
+            "environments:\n  prod:\n    path: p\n    images:\n      - name: api\n        policy: \"^x.1\"\n",
+            "k.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("line 5") && err.contains("images[0]"), "{err}");
     }
 
     #[test]

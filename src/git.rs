@@ -128,6 +128,72 @@ impl Repo {
 }
 
 /// One message per NUL-terminated record (the text after the last NUL is not a record).
+impl Repo {
+    /// Whether the working tree has uncommitted changes (untracked files included).
+    pub fn is_dirty(&self) -> Result<bool, GitError> {
+        Ok(!self.run(&["status", "--porcelain"])?.trim().is_empty())
+    }
+
+    /// Commits exactly `files` (repository-relative or absolute) with `message`; returns the new commit.
+    pub fn commit_files(&self, files: &[&Path], message: &str) -> Result<String, GitError> {
+        let mut add: Vec<String> = vec!["add".into(), "--".into()];
+        add.extend(files.iter().map(|f| f.display().to_string()));
+        let add_refs: Vec<&str> = add.iter().map(String::as_str).collect();
+        self.run(&add_refs)?;
+        let mut commit: Vec<String> = vec![
+            "commit".into(),
+            "-q".into(),
+            "-m".into(),
+            message.to_string(),
+            "--".into(),
+        ];
+        commit.extend(files.iter().map(|f| f.display().to_string()));
+        let commit_refs: Vec<&str> = commit.iter().map(String::as_str).collect();
+        self.run(&commit_refs)?;
+        Ok(self.head()?.unwrap_or_default())
+    }
+
+    /// Pushes HEAD to `remote`/`branch`. A non-fast-forward rejection is fetched,
+    /// rebased and retried up to `attempts` times; never forced.
+    pub fn push_with_rebase(
+        &self,
+        remote: &str,
+        branch: &str,
+        attempts: u32,
+    ) -> Result<(), GitError> {
+        let refspec = format!("HEAD:refs/heads/{branch}");
+        let mut last = String::new();
+        for _ in 0..attempts.max(1) {
+            match self.run(&["push", "-q", remote, &refspec]) {
+                Ok(_) => return Ok(()),
+                Err(GitError::Failed { message, .. }) => {
+                    let rejected = message.contains("rejected")
+                        || message.contains("non-fast-forward")
+                        || message.contains("fetch first");
+                    last = message;
+                    if !rejected {
+                        break;
+                    }
+                    if let Err(e) = self.run(&["pull", "-q", "--rebase", remote, branch]) {
+                        let _ = self.run(&["rebase", "--abort"]);
+                        return Err(GitError::Failed {
+                            args: format!("pull --rebase {remote} {branch}"),
+                            message: format!(
+                                "{e}; the remote changed the same lines, so the release cannot be rebased"
+                            ),
+                        });
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(GitError::Failed {
+            args: format!("push {remote} {refspec}"),
+            message: format!("rejected for good: {last}"),
+        })
+    }
+}
+
 fn split_nul(out: &str) -> Vec<String> {
     let mut parts: Vec<&str> = out.split('\0').collect();
     parts.pop();

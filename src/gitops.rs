@@ -259,10 +259,10 @@ fn line_end_after(text: &str, pos: usize) -> usize {
 fn sequence_indent(doc: &Node) -> usize {
     if let Kind::Map { entries, .. } = &doc.kind {
         for (k, v) in entries {
-            if let Kind::Seq { items, flow: false } = &v.kind {
-                if let Some(first) = items.first() {
-                    return first.col.saturating_sub(2).saturating_sub(k.col);
-                }
+            if let Kind::Seq { items, flow: false } = &v.kind
+                && let Some(first) = items.first()
+            {
+                return first.col.saturating_sub(2).saturating_sub(k.col);
             }
         }
     }
@@ -420,30 +420,30 @@ pub fn edit_kustomization_images(
                     ));
                 }
             }
-            if let Some(rk) = remove {
-                if let Some((k, v)) = entries.iter().find(|(k, _)| k.as_str() == Some(rk)) {
-                    if *entry_flow || k.line != v.line {
-                        return Err(EditError::Unsupported {
-                            file: shown,
-                            line: k.line,
-                            message: format!(
-                                "cannot remove `{rk}` from this images entry automatically; remove it by hand"
-                            ),
-                        });
-                    }
-                    let s = line_start(text, k.start);
-                    let e = line_end_after(text, v.end.saturating_sub(1).max(v.start));
-                    splices.push(Splice {
-                        start: s,
-                        end: e,
-                        text: String::new(),
-                    });
-                    changes.push(Change {
-                        path: format!("{base}/{rk}"),
-                        old: Some(Value::String(v.as_str().unwrap_or("").to_string())),
-                        new: None,
+            if let Some(rk) = remove
+                && let Some((k, v)) = entries.iter().find(|(k, _)| k.as_str() == Some(rk))
+            {
+                if *entry_flow || k.line != v.line {
+                    return Err(EditError::Unsupported {
+                        file: shown,
+                        line: k.line,
+                        message: format!(
+                            "cannot remove `{rk}` from this images entry automatically; remove it by hand"
+                        ),
                     });
                 }
+                let s = line_start(text, k.start);
+                let e = line_end_after(text, v.end.saturating_sub(1).max(v.start));
+                splices.push(Splice {
+                    start: s,
+                    end: e,
+                    text: String::new(),
+                });
+                changes.push(Change {
+                    path: format!("{base}/{rk}"),
+                    old: Some(Value::String(v.as_str().unwrap_or("").to_string())),
+                    new: None,
+                });
             }
             let _ = flow;
             let after = apply_splices(text, &splices);
@@ -632,13 +632,12 @@ fn collect_image_fields<'a>(
             for (k, v) in entries {
                 let Some(key) = k.as_str() else { continue };
                 let p = format!("{ptr}/{}", patch::escape(key));
-                if key == "image" {
-                    if let Some(s) = v.as_str() {
-                        if image_name(s) == name {
-                            out.push((p, v));
-                            continue;
-                        }
-                    }
+                if key == "image"
+                    && let Some(s) = v.as_str()
+                    && image_name(s) == name
+                {
+                    out.push((p, v));
+                    continue;
                 }
                 collect_image_fields(v, p, name, out);
             }

@@ -4,5 +4,6 @@ mod bump;
 mod cli;
 mod conformance;
 mod registry;
+mod set_image;
 mod smp_kyaml;
 mod support;
