@@ -3,7 +3,11 @@
 export TESTENV_DIR
 
 log() { echo "testenv: $*" >&2; }
-die() { log "error: $*"; exit 1; }
+die() {
+	failure="$*"
+	log "error: $*"
+	exit 1
+}
 
 # The components in start order; down stops them in reverse.
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
