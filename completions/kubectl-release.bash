@@ -22,6 +22,9 @@ _kubectl__release() {
             kubectl__release,completion)
                 cmd="kubectl__release__subcmd__completion"
                 ;;
+            kubectl__release,diff)
+                cmd="kubectl__release__subcmd__diff"
+                ;;
             kubectl__release,help)
                 cmd="kubectl__release__subcmd__help"
                 ;;
@@ -36,6 +39,9 @@ _kubectl__release() {
                 ;;
             kubectl__release__subcmd__help,completion)
                 cmd="kubectl__release__subcmd__help__subcmd__completion"
+                ;;
+            kubectl__release__subcmd__help,diff)
+                cmd="kubectl__release__subcmd__help__subcmd__diff"
                 ;;
             kubectl__release__subcmd__help,help)
                 cmd="kubectl__release__subcmd__help__subcmd__help"
@@ -53,7 +59,7 @@ _kubectl__release() {
 
     case "${cmd}" in
         kubectl__release)
-            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version render bump set-image completion help"
+            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version render diff bump set-image completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,8 +268,50 @@ _kubectl__release() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__release__subcmd__diff)
+            opts="-n -o -v -h -V --show-unchanged --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json patch" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json patch" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__release__subcmd__help)
-            opts="render bump set-image completion help"
+            opts="render diff bump set-image completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,6 +339,20 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__help__subcmd__completion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__release__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -35,6 +35,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s v -l ve
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "diff" -d 'Compare two environments (a promotion preview): summary table and unified diff'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "completion" -d 'Print a shell completion script'
@@ -52,6 +53,17 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" 
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l show-unchanged -d 'List unchanged objects in the table too'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l default-bump -d 'Bump used when no token is found: major, minor, patch or none' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l tag-prefix -d 'Prefix of version tags, e.g. `v`' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l with-v -d 'Deprecated spelling of `--tag-prefix v`' -r -f -a "true\t''
@@ -114,8 +126,9 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completi
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render bump set-image completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "diff" -d 'Compare two environments (a promotion preview): summary table and unified diff'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render an environment''s overlay (or a kustomization directory) to stdout, like `kustomize build`')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two environments (a promotion preview): summary table and unified diff')
             [CompletionResult]::new('bump', 'bump', [CompletionResultType]::ParameterValue, 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it')
             [CompletionResult]::new('set-image', 'set-image', [CompletionResultType]::ParameterValue, 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -52,6 +53,23 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-release;diff' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('--show-unchanged', '--show-unchanged', [CompletionResultType]::ParameterName, 'List unchanged objects in the table too')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -139,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
         }
         'kubectl-release;help' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render an environment''s overlay (or a kustomization directory) to stdout, like `kustomize build`')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two environments (a promotion preview): summary table and unified diff')
             [CompletionResult]::new('bump', 'bump', [CompletionResultType]::ParameterValue, 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it')
             [CompletionResult]::new('set-image', 'set-image', [CompletionResultType]::ParameterValue, 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -146,6 +165,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             break
         }
         'kubectl-release;help;render' {
+            break
+        }
+        'kubectl-release;help;diff' {
             break
         }
         'kubectl-release;help;bump' {

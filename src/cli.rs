@@ -51,12 +51,29 @@ pub enum Output {
 pub enum Command {
     /// Render an environment's overlay (or a kustomization directory) to stdout, like `kustomize build`.
     Render(RenderArgs),
+    /// Compare two environments (a promotion preview): summary table and unified diff.
+    ///
+    /// Exit codes as `kubectl diff`: 0 no differences, 1 differences, 2 error.
+    Diff(DiffArgs),
     /// Compute the next semver tag from commit messages (github-tag-action compatible) and create it.
     Bump(Box<BumpArgs>),
     /// Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push.
     SetImage(SetImageArgs),
     /// Print a shell completion script.
     Completion(CompletionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The environment shown as "before".
+    #[arg(value_name = "ENV")]
+    pub env: String,
+    /// The environment shown as "after".
+    #[arg(value_name = "OTHER")]
+    pub other: String,
+    /// List unchanged objects in the table too.
+    #[arg(long)]
+    pub show_unchanged: bool,
 }
 
 #[derive(Debug, Args)]

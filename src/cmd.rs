@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::cli::{
-    BumpArgs, Cli, Command, CompletionArgs, Engine, Output, RenderArgs, SetImageArgs,
+    BumpArgs, Cli, Command, CompletionArgs, DiffArgs, Engine, Output, RenderArgs, SetImageArgs,
 };
 use crate::config::{self, ConfigError};
 use crate::git::{GitError, Repo};
@@ -63,6 +63,7 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
     match &cli.command {
         Command::Render(args) => render_cmd(&cli, args),
         Command::Bump(args) => bump(&cli, args),
+        Command::Diff(args) => env_diff(&cli, args),
         Command::SetImage(args) => set_image(&cli, args),
         Command::Completion(args) => completion(args),
     }
@@ -616,4 +617,61 @@ fn find_edit(overlay: &Path, name: &str, target: &Target) -> Result<FileEdit, Cm
             kfile.display()
         ))
     })
+}
+
+/// The top kustomization's namePrefix and nameSuffix, which make names differ between environments.
+fn prefix_suffix_of(dir: &Path) -> Result<(String, String, String), CmdError> {
+    let (k, _) = render::build::Builder::new(&DiskFs, dir).load(dir)?;
+    Ok((
+        k.name_prefix.unwrap_or_default(),
+        k.name_suffix.unwrap_or_default(),
+        k.namespace.unwrap_or_default(),
+    ))
+}
+
+fn env_diff(cli: &Cli, a: &DiffArgs) -> Result<i32, CmdError> {
+    let cwd = std::env::current_dir()?;
+    let loaded = config::Loaded::find(cli.global.repo.as_deref(), &cwd)?;
+    let (da, db) = (loaded.overlay_dir(&a.env)?, loaded.overlay_dir(&a.other)?);
+    let (left, right) = (render::render(&DiskFs, &da)?, render::render(&DiskFs, &db)?);
+    let ((pa, sa, na), (pb, sb, nb)) = (prefix_suffix_of(&da)?, prefix_suffix_of(&db)?);
+    let diffs = crate::diff::env_diff(
+        &crate::diff::Side {
+            label: &a.env,
+            docs: &left,
+            prefix: &pa,
+            suffix: &sa,
+            namespace: &na,
+        },
+        &crate::diff::Side {
+            label: &a.other,
+            docs: &right,
+            prefix: &pb,
+            suffix: &sb,
+            namespace: &nb,
+        },
+    );
+    let changed = diffs.iter().any(|d| d.op != crate::diff::Op::Noop);
+    let mut out = std::io::stdout().lock();
+    match cli.global.output {
+        Output::Json => {
+            let v = serde_json::json!({"from": a.env, "to": a.other, "changed": changed, "objects": diffs});
+            out.write_all(
+                serde_json::to_string_pretty(&v)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            )?;
+            out.write_all(b"\n")?;
+        }
+        _ => {
+            use std::io::IsTerminal;
+            let color = crate::diff::use_color(std::io::stdout().is_terminal());
+            out.write_all(crate::diff::table(&diffs, a.show_unchanged).as_bytes())?;
+            if changed {
+                out.write_all(b"\n")?;
+                out.write_all(crate::diff::unified(&diffs, color).as_bytes())?;
+            }
+        }
+    }
+    Ok(if changed { exit::CHANGES } else { exit::OK })
 }

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod diff;
 pub mod git;
 pub mod gitops;
 pub mod patch;

@@ -177,3 +177,43 @@ fn unknown_environment_lists_known_ones() {
         "{err}"
     );
 }
+
+#[test]
+fn env_diff_exit_codes_table_and_json() {
+    let repo_dir = repo().join("examples/gitops");
+    let run = |args: &[&str]| {
+        bin()
+            .arg("--repo")
+            .arg(&repo_dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["diff", "dev", "prod"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("KIND "), "{text}");
+    assert!(text.contains("Deployment  api "), "{text}");
+    assert!(text.contains("-  replicas: 1\n+  replicas: 3"), "{text}");
+    assert!(!text.contains("\x1b["), "no colour when not a terminal");
+    let out = run(&["diff", "prod", "prod"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&["diff", "dev", "prod", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["changed"], true);
+    assert!(
+        v["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["kind"] == "Deployment" && o["op"] == "update")
+    );
+    let out = run(&["diff", "dev", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
