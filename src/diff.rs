@@ -361,12 +361,14 @@ mod tests {
                 docs: &dev,
                 prefix: "",
                 suffix: "",
+                namespace: "acme-dev",
             },
             &Side {
                 label: "prod",
                 docs: &prod,
                 prefix: "prod-",
                 suffix: "",
+                namespace: "acme-prod",
             },
         );
         let ops: Vec<(&str, Op)> = d.iter().map(|x| (x.name.as_str(), x.op)).collect();
