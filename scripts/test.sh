@@ -1,10 +1,27 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: formatting, lints, unit and integration tests.
-# Usage: scripts/test.sh   (from a fresh clone; installs nothing that cargo does not fetch)
+# Runs the whole test suite on this machine: installs the system packages the
+# tests need, builds (first time only, ~10 min) and starts the Kubernetes
+# testenv, runs formatting, lints, unit and integration tests, and always
+# stops the testenv again.
+#
+# Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export KUSTOMIZE_CONFORMANCE_DIR="${KUSTOMIZE_CONFORMANCE_DIR:-$PWD/../shared/conformance/kustomize}"
+
+scripts/deps.sh
+
+cleanup() {
+  rc=$?
+  if [ "$rc" != 0 ]; then
+    tail -n 40 target/testenv/logs/*.log >&2 2>/dev/null || true
+  fi
+  testenv/down >/dev/null 2>&1 || true
+  exit "$rc"
+}
+trap cleanup EXIT
+testenv/up
 
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings

@@ -7,3 +7,4 @@ mod registry;
 mod set_image;
 mod smp_kyaml;
 mod support;
+mod testenv_contract;

@@ -1,3 +1,4 @@
 //! Test harness: real parts started for the tests (registry, git repos, the testenv cluster).
 
 pub mod registry;
+pub mod testenv;

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests start as real parts (Debian): the OCI
+# registry, htpasswd for its basic auth, openssl for the testenv certificates,
+# and git. Does nothing when they are already there.
+set -euo pipefail
+need=()
+command -v docker-registry >/dev/null || need+=(docker-registry)
+command -v htpasswd >/dev/null || need+=(apache2-utils)
+command -v openssl >/dev/null || need+=(openssl)
+command -v git >/dev/null || need+=(git)
+command -v prometheus >/dev/null || need+=(prometheus)
+if ((${#need[@]})); then
+  echo "installing: ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The Debian package may start a registry on :5000; tests start their own.
