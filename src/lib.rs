@@ -4,6 +4,7 @@
 //! edges (files, git, registry, cluster, HTTP) are thin adapters around it.
 
 pub mod cli;
+pub mod cluster;
 pub mod cmd;
 pub mod config;
 pub mod diff;

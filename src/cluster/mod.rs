@@ -1,0 +1,84 @@
+//! The edge to Kubernetes: a kube client built the way kubectl builds one, and the live-cluster operations.
+//!
+//! `--kubeconfig`, `--context` and `-n` follow kubectl: the kubeconfig comes
+//! from the flag, else `$KUBECONFIG`, else `~/.kube/config`; the namespace from
+//! the flag, else the context's, else `default`. TLS is verified as the
+//! kubeconfig says.
+
+use std::path::PathBuf;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error("reading kubeconfig {path}: {message}")]
+    Kubeconfig { path: String, message: String },
+    #[error("kubeconfig: {0}")]
+    Config(String),
+    #[error("{context}: {message}")]
+    Api { context: String, message: String },
+}
+
+/// How to reach the cluster (kubectl's flags).
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// A connected client with the namespace commands default to.
+#[derive(Clone)]
+pub struct Cluster {
+    pub client: kube::Client,
+    pub namespace: String,
+    /// Context name, for messages.
+    pub context: String,
+}
+
+impl Cluster {
+    /// Connects as kubectl would with the same flags.
+    pub async fn connect(t: &Target) -> Result<Self, ClusterError> {
+        let kubeconfig = match &t.kubeconfig {
+            Some(p) => Kubeconfig::read_from(p).map_err(|e| ClusterError::Kubeconfig {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            })?,
+            None => Kubeconfig::read().map_err(|e| ClusterError::Kubeconfig {
+                path: "$KUBECONFIG or ~/.kube/config".into(),
+                message: e.to_string(),
+            })?,
+        };
+        let context = t
+            .context
+            .clone()
+            .or_else(|| kubeconfig.current_context.clone())
+            .unwrap_or_default();
+        let opts = KubeConfigOptions {
+            context: t.context.clone(),
+            ..Default::default()
+        };
+        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &opts)
+            .await
+            .map_err(|e| ClusterError::Config(e.to_string()))?;
+        let namespace = t
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let client =
+            kube::Client::try_from(config).map_err(|e| ClusterError::Config(e.to_string()))?;
+        Ok(Cluster {
+            client,
+            namespace,
+            context,
+        })
+    }
+
+    /// An API error with the context it happened in.
+    pub fn api_err(&self, what: &str, e: impl std::fmt::Display) -> ClusterError {
+        ClusterError::Api {
+            context: self.context.clone(),
+            message: format!("{what}: {e}"),
+        }
+    }
+}
