@@ -14,4 +14,5 @@ pub mod patch;
 pub mod policy;
 pub mod registry;
 pub mod render;
+pub mod rollout;
 pub mod version;
