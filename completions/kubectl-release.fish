@@ -38,6 +38,10 @@ complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "ren
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "diff" -d 'Compare two environments (a promotion preview): summary table and unified diff'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "deploy" -d 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "status" -d 'Rollout and gate state of an environment\'s workloads (or one workload); -w waits'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "undo" -d 'Undo the latest (or a given) release of an environment\'s workloads, behind the same gates'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "history" -d 'Release records, newest first'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s k -l kustomize -d 'Render the kustomization in this directory instead of an environment' -r -F
@@ -116,6 +120,71 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-imag
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s k -l kustomize -d 'Take the workloads from this kustomization directory instead' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l image -d 'The image to release: REPO:TAG or REPO@sha256:...; with --resolve just REPO' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l timeout -d 'Give up (and undo) when the release is not healthy within this long (e.g. 5m)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l soak -d 'Keep watching this long after the rollout completes' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l readiness-timeout -d 'A new pod must be Ready within this long' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l max-restarts -d 'More restarts than this in a new container fail the release' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l insecure-registry -d 'Reach this registry host over plain HTTP (repeatable)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l resolve -d 'Pick the tag from the registry by the environment\'s policy'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l dry-run -d 'Print the plan and the patches; change nothing'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l no-undo -d 'When a gate fails, report only; do not undo'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l undo-on-interrupt -d 'On Ctrl-C, undo instead of leaving the release in place'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s k -l kustomize -d 'Take the workloads from this kustomization directory instead' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l timeout -d 'Give up (and undo) when the release is not healthy within this long (e.g. 5m)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l soak -d 'Keep watching this long after the rollout completes' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l readiness-timeout -d 'A new pod must be Ready within this long' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l max-restarts -d 'More restarts than this in a new container fail the release' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s w -l watch -d 'Wait until healthy or failed'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s k -l kustomize -d 'Take the workloads from this kustomization directory instead' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l to-revision -d 'Undo this revision (see `history`) instead of the latest' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l timeout -d 'Give up (and undo) when the release is not healthy within this long (e.g. 5m)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l soak -d 'Keep watching this long after the rollout completes' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l readiness-timeout -d 'A new pod must be Ready within this long' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l max-restarts -d 'More restarts than this in a new container fail the release' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l dry-run
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s k -l kustomize -d 'Take the workloads from this kustomization directory instead' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
@@ -126,9 +195,13 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completi
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "diff" -d 'Compare two environments (a promotion preview): summary table and unified diff'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "diff" -d 'Compare two environments (a promotion preview): summary table and unified diff'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "deploy" -d 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "status" -d 'Rollout and gate state of an environment\'s workloads (or one workload); -w waits'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "undo" -d 'Undo the latest (or a given) release of an environment\'s workloads, behind the same gates'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "history" -d 'Release records, newest first'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

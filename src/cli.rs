@@ -59,8 +59,109 @@ pub enum Command {
     Bump(Box<BumpArgs>),
     /// Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push.
     SetImage(SetImageArgs),
+    /// Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure.
+    ///
+    /// Exit codes: 0 released; 1 a gate failed (with --no-undo); 2 error; 3 a gate failed and the
+    /// release was undone; 4 a gate failed but the workload changed since, so nothing was undone;
+    /// 130 interrupted.
+    Deploy(DeployArgs),
+    /// Rollout and gate state of an environment's workloads (or one workload); -w waits.
+    Status(StatusArgs),
+    /// Undo the latest (or a given) release of an environment's workloads, behind the same gates.
+    Undo(UndoArgs),
+    /// Release records, newest first.
+    History(HistoryArgs),
     /// Print a shell completion script.
     Completion(CompletionArgs),
+}
+
+/// Where the workloads come from: an environment, a kustomization, or one workload.
+#[derive(Debug, Args)]
+pub struct Scope {
+    /// An environment from kubectl-release.yaml, or a workload such as `deployment/api`.
+    #[arg(value_name = "ENV|WORKLOAD")]
+    pub target: Option<String>,
+    /// Take the workloads from this kustomization directory instead.
+    #[arg(
+        short = 'k',
+        long = "kustomize",
+        value_name = "DIR",
+        conflicts_with = "target"
+    )]
+    pub kustomize: Option<PathBuf>,
+}
+
+/// Gate settings that override the environment's `gates:`.
+#[derive(Debug, Args, Default)]
+pub struct GateArgs {
+    /// Give up (and undo) when the release is not healthy within this long (e.g. 5m).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// Keep watching this long after the rollout completes.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub soak: Option<std::time::Duration>,
+    /// A new pod must be Ready within this long.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub readiness_timeout: Option<std::time::Duration>,
+    /// More restarts than this in a new container fail the release.
+    #[arg(long)]
+    pub max_restarts: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub scope: Scope,
+    /// The image to release: REPO:TAG or REPO@sha256:...; with --resolve just REPO.
+    #[arg(long, value_name = "IMAGE")]
+    pub image: String,
+    /// Pick the tag from the registry by the environment's policy.
+    #[arg(long)]
+    pub resolve: bool,
+    /// Print the plan and the patches; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// When a gate fails, report only; do not undo.
+    #[arg(long)]
+    pub no_undo: bool,
+    /// On Ctrl-C, undo instead of leaving the release in place.
+    #[arg(long)]
+    pub undo_on_interrupt: bool,
+    #[command(flatten)]
+    pub gates: GateArgs,
+    /// Reach this registry host over plain HTTP (repeatable).
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    pub insecure_registry: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub scope: Scope,
+    /// Wait until healthy or failed.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    #[command(flatten)]
+    pub gates: GateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    #[command(flatten)]
+    pub scope: Scope,
+    /// Undo this revision (see `history`) instead of the latest.
+    #[arg(long, value_name = "N")]
+    pub to_revision: Option<u64>,
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub gates: GateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub scope: Scope,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,9 @@ pub struct Environment {
     /// How releases are written back to git.
     #[serde(default)]
     pub git: GitSettings,
+    /// Health gates of `deploy`, `undo` and `status`.
+    #[serde(default)]
+    pub gates: crate::release::Gates,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]

@@ -82,3 +82,4 @@ impl Cluster {
         }
     }
 }
+pub mod workload;

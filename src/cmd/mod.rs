@@ -18,6 +18,8 @@ use crate::registry::{self, ImageRef, RegistryError};
 use crate::render::{self, RenderError, fs::DiskFs};
 use crate::version::{self, BranchHistory, Part, Settings, TagContext, Tokens, VersionError};
 
+pub mod live;
+
 /// Exit codes, part of the interface (README: "Exit codes").
 pub mod exit {
     /// Success; for `diff`, no differences.
@@ -48,6 +50,10 @@ pub enum CmdError {
     Registry(#[from] RegistryError),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Cluster(#[from] crate::cluster::ClusterError),
+    #[error(transparent)]
+    Release(#[from] crate::release::ReleaseError),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -65,6 +71,10 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
         Command::Bump(args) => bump(&cli, args),
         Command::Diff(args) => env_diff(&cli, args),
         Command::SetImage(args) => set_image(&cli, args),
+        Command::Deploy(args) => live::deploy(&cli, args),
+        Command::Status(args) => live::status(&cli, args),
+        Command::Undo(args) => live::undo(&cli, args),
+        Command::History(args) => live::history(&cli, args),
         Command::Completion(args) => completion(args),
     }
 }
@@ -346,7 +356,7 @@ fn tag_of(image: &str) -> Option<&str> {
     no_digest[slash..].rsplit_once(':').map(|(_, t)| t)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CmdError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CmdError> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)

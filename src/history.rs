@@ -1,0 +1,188 @@
+//! Release records: what was changed, by whom, how to undo it, and how it ended.
+//!
+//! Records live in the cluster next to the workload (a ConfigMap per workload,
+//! bounded to the last [`MAX_RECORDS`]), so `history` and `undo` work from any
+//! machine. This module is the data; `cluster::workload` stores it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How many records are kept per workload.
+pub const MAX_RECORDS: usize = 20;
+
+/// The label every history ConfigMap carries.
+pub const HISTORY_LABEL: &str = "kubectl-release.dev/history";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Patched, being watched.
+    InProgress,
+    /// All gates passed.
+    Succeeded,
+    /// A gate failed and the release was undone.
+    RolledBack,
+    /// A gate failed; `--no-undo` left it in place.
+    Failed,
+    /// A gate failed but the workload changed since, so nothing was undone.
+    UndoRefused,
+    /// Stopped by the user (Ctrl-C) before the gates decided.
+    Interrupted,
+    /// Undone later by `undo`.
+    Undone,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::InProgress => "in-progress",
+            Status::Succeeded => "succeeded",
+            Status::RolledBack => "rolled-back",
+            Status::Failed => "failed",
+            Status::UndoRefused => "undo-refused",
+            Status::Interrupted => "interrupted",
+            Status::Undone => "undone",
+        }
+    }
+}
+
+/// One workload, by kind, namespace and name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WorkloadRef {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for WorkloadRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{} (namespace {})",
+            self.kind.to_lowercase(),
+            self.name,
+            self.namespace
+        )
+    }
+}
+
+/// One container whose image a release changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageChange {
+    pub container: String,
+    #[serde(default)]
+    pub init: bool,
+    pub old: String,
+    pub new: String,
+}
+
+/// A release of one workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    pub revision: u64,
+    pub started: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished: Option<String>,
+    pub user: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    pub workload: WorkloadRef,
+    pub images: Vec<ImageChange>,
+    /// The RFC 6902 patch applied (with its `test` guards) and its inverse.
+    pub patch: Value,
+    pub inverse: Value,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For an undo: the revision it reverted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo_of: Option<u64>,
+}
+
+/// The ConfigMap holding a workload's records.
+pub fn configmap_name(w: &WorkloadRef) -> String {
+    let base = format!("kubectl-release-{}-{}", w.kind.to_lowercase(), w.name);
+    if base.len() <= 253 {
+        base
+    } else {
+        base[..253].trim_end_matches('-').to_string()
+    }
+}
+
+/// Adds a record with the next revision number, keeping the newest [`MAX_RECORDS`].
+pub fn push(records: &mut Vec<Record>, mut r: Record) -> u64 {
+    let rev = records.iter().map(|x| x.revision).max().unwrap_or(0) + 1;
+    r.revision = rev;
+    records.push(r);
+    if records.len() > MAX_RECORDS {
+        let drop = records.len() - MAX_RECORDS;
+        records.drain(..drop);
+    }
+    rev
+}
+
+/// Now, as RFC 3339 with seconds.
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// Who is releasing: `$USER@host`.
+pub fn who() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into());
+    format!("{user}@{host}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec() -> Record {
+        Record {
+            revision: 0,
+            started: now(),
+            finished: None,
+            user: who(),
+            env: Some("prod".into()),
+            workload: WorkloadRef {
+                kind: "Deployment".into(),
+                namespace: "ns".into(),
+                name: "api".into(),
+            },
+            images: vec![],
+            patch: Value::Null,
+            inverse: Value::Null,
+            status: Status::InProgress,
+            reason: None,
+            undo_of: None,
+        }
+    }
+
+    #[test]
+    fn revisions_increase_and_are_bounded() {
+        let mut v = Vec::new();
+        for _ in 0..(MAX_RECORDS + 5) {
+            push(&mut v, rec());
+        }
+        assert_eq!(v.len(), MAX_RECORDS);
+        assert_eq!(v.last().unwrap().revision, (MAX_RECORDS + 5) as u64);
+        assert_eq!(v.first().unwrap().revision, 6);
+        let json = serde_json::to_string(&v[0]).unwrap();
+        assert!(json.contains("\"status\":\"in-progress\""), "{json}");
+    }
+
+    #[test]
+    fn configmap_names() {
+        let w = WorkloadRef {
+            kind: "Deployment".into(),
+            namespace: "n".into(),
+            name: "api".into(),
+        };
+        assert_eq!(configmap_name(&w), "kubectl-release-deployment-api");
+    }
+}
