@@ -396,6 +396,13 @@ async fn run_locked(
             }
             Ok(Outcome::Interrupted(state))
         }
+        WatchEnd::Superseded(why) => {
+            report(&format!("stopped: {why}"));
+            for (p, rev) in plans.iter().zip(&revs) {
+                set_status(c, &p.workload, *rev, Status::UndoRefused, Some(why.clone())).await?;
+            }
+            Ok(Outcome::UndoRefused(format!("{why}; nothing was undone")))
+        }
         WatchEnd::Failed(why) => {
             report(&format!("gate failed: {why}"));
             if opts.no_undo {
@@ -466,6 +473,7 @@ async fn finish_undo(
     let note = match end {
         WatchEnd::Healthy => String::new(),
         WatchEnd::Failed(m) => format!("; the undo itself is not healthy: {m}"),
+        WatchEnd::Superseded(m) => format!("; the undo was superseded: {m}"),
         WatchEnd::Interrupted(s) => format!("; interrupted while watching the undo ({s})"),
     };
     for (p, rev) in plans.iter().zip(revs) {
@@ -526,6 +534,8 @@ enum WatchEnd {
     Healthy,
     Failed(String),
     Interrupted(String),
+    /// Someone else changed the workload's images mid-rollout.
+    Superseded(String),
 }
 
 /// Watches until every workload is healthy (and stays so through the soak and
@@ -591,6 +601,18 @@ async fn watch(
             match workload::state(c, &p.workload).await {
                 Ok(s) => {
                     api_errors = 0;
+                    if let Some(img) = p
+                        .images
+                        .iter()
+                        .find(|i| !s.template_images.contains(&i.new))
+                    {
+                        return WatchEnd::Superseded(format!(
+                            "{} no longer runs {} (now {}): someone else changed it during the rollout",
+                            p.workload,
+                            img.new,
+                            s.template_images.join(", ")
+                        ));
+                    }
                     let verdict = if is_undo {
                         rollout::progress(&s)
                     } else {

@@ -88,6 +88,8 @@ pub struct WorkloadState {
     pub partition: i64,
     /// Pods of the revision being rolled out.
     pub new_pods: Vec<PodState>,
+    /// The images of the pod template (containers and init containers).
+    pub template_images: Vec<String>,
 }
 
 /// Pod-level gate settings.
@@ -248,7 +250,12 @@ pub fn progress(s: &WorkloadState) -> Verdict {
 }
 
 /// Progress plus pod signals: a bad pod fails the release even while Kubernetes waits.
+/// Pods are judged only once the controller has observed the change, so the
+/// previous revision's pods are never blamed on this one.
 pub fn judge(s: &WorkloadState, g: &PodGates) -> Verdict {
+    if s.generation > s.observed_generation {
+        return progress(s);
+    }
     if let Some(why) = pod_failure(&s.new_pods, g) {
         return Verdict::Failed(why);
     }

@@ -253,6 +253,10 @@ pub async fn state(c: &Cluster, w: &WorkloadRef) -> Result<WorkloadState, Cluste
                 .map_err(|e| not_found_or(c, w, e))?;
             let spec = d.spec.clone().unwrap_or_default();
             let st = d.status.clone().unwrap_or_default();
+            s.template_images = containers(spec.template.spec.as_ref())
+                .into_iter()
+                .map(|c| c.image)
+                .collect();
             s.generation = d.metadata.generation.unwrap_or(0);
             s.observed_generation = st.observed_generation.unwrap_or(0);
             s.desired = spec.replicas.unwrap_or(1) as i64;
@@ -313,6 +317,10 @@ pub async fn state(c: &Cluster, w: &WorkloadRef) -> Result<WorkloadState, Cluste
                 .map_err(|e| not_found_or(c, w, e))?;
             let spec = d.spec.clone().unwrap_or_default();
             let st = d.status.clone().unwrap_or_default();
+            s.template_images = containers(spec.template.spec.as_ref())
+                .into_iter()
+                .map(|c| c.image)
+                .collect();
             s.generation = d.metadata.generation.unwrap_or(0);
             s.observed_generation = st.observed_generation.unwrap_or(0);
             s.desired = spec.replicas.unwrap_or(1) as i64;
@@ -340,6 +348,10 @@ pub async fn state(c: &Cluster, w: &WorkloadRef) -> Result<WorkloadState, Cluste
                 .map_err(|e| not_found_or(c, w, e))?;
             let spec = d.spec.clone().unwrap_or_default();
             let st = d.status.clone().unwrap_or_default();
+            s.template_images = containers(spec.template.spec.as_ref())
+                .into_iter()
+                .map(|c| c.image)
+                .collect();
             s.generation = d.metadata.generation.unwrap_or(0);
             s.observed_generation = st.observed_generation.unwrap_or(0);
             s.desired = st.desired_number_scheduled as i64;

@@ -438,10 +438,11 @@ pub fn undo(cli: &Cli, a: &UndoArgs) -> Result<i32, CmdError> {
             }
             return Ok(exit::OK);
         }
+        // An undo that fails its gates is reported, never "undone" back to the bad release.
         let opts = release::Options {
             env: r.env.clone(),
             gates: r.gates.clone(),
-            no_undo: false,
+            no_undo: true,
             undo_on_interrupt: false,
             undo_of: originals.first().map(|x| x.1),
         };

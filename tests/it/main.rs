@@ -4,6 +4,7 @@ mod bump;
 mod cli;
 mod conformance;
 mod registry;
+mod release;
 mod set_image;
 mod smp_kyaml;
 mod support;

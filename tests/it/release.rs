@@ -1,0 +1,352 @@
+//! `deploy`, `status`, `history` and `undo` against the testenv control plane (real
+//! apiserver and Deployment controller, kwok pods following the failure-image contract).
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::{Api, Patch, PatchParams};
+
+use crate::support::testenv::TestEnv;
+
+fn kustomization(dir: &Path, ns: &str, image: &str, replicas: u32) {
+    std::fs::write(
+        dir.join("kustomization.yaml"),
+        format!("namespace: {ns}\nresources:\n- d.yaml\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("d.yaml"),
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: {replicas}\n  progressDeadlineSeconds: 60\n  selector:\n    matchLabels: {{app: api}}\n  template:\n    metadata:\n      labels: {{app: api}}\n    spec:\n      containers:\n      - name: api\n        image: {image}\n      - name: sidecar\n        image: ghcr.io/acme/proxy:v1\n"
+        ),
+    )
+    .unwrap();
+}
+
+struct Env {
+    te: TestEnv,
+    ns: crate::support::testenv::TestNamespace,
+    dir: tempfile::TempDir,
+}
+
+async fn setup(prefix: &str, image: &str) -> Env {
+    let te = TestEnv::connect().await;
+    let ns = te.ns(prefix).await;
+    let dir = tempfile::tempdir().unwrap();
+    kustomization(dir.path(), ns.name(), image, 2);
+    let env = Env { te, ns, dir };
+    // What Argo CD would do: apply the rendered overlay.
+    let rendered = env.cli(&["render", "-k", env.dir.path().to_str().unwrap()], false);
+    assert!(rendered.status.success());
+    let docs = kubectl_release::render::yaml::parse_stream(
+        &String::from_utf8(rendered.stdout).unwrap(),
+        "r",
+    )
+    .unwrap();
+    let api: Api<Deployment> = Api::namespaced(env.te.client.clone(), env.ns.name());
+    let pp = PatchParams::apply("argocd").force();
+    api.patch("api", &pp, &Patch::Apply(&docs[0].value))
+        .await
+        .unwrap();
+    env.wait_image_ready(image).await;
+    env
+}
+
+impl Env {
+    fn cli(&self, args: &[&str], restricted: bool) -> Output {
+        let kc = if restricted {
+            self.te.restricted_kubeconfig()
+        } else {
+            self.te.dir.join("kubeconfig")
+        };
+        Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+            .args(args)
+            .env("KUBECONFIG", kc)
+            .output()
+            .unwrap()
+    }
+
+    fn deploy(&self, image: &str, extra: &[&str], restricted: bool) -> Output {
+        let mut args = vec![
+            "deploy",
+            "-k",
+            self.dir.path().to_str().unwrap(),
+            "--image",
+            image,
+            "--timeout",
+            "90s",
+        ];
+        args.extend_from_slice(extra);
+        self.cli(&args, restricted)
+    }
+
+    async fn image(&self) -> String {
+        let d = Api::<Deployment>::namespaced(self.te.client.clone(), self.ns.name())
+            .get("api")
+            .await
+            .unwrap();
+        d.spec.unwrap().template.spec.unwrap().containers[0]
+            .image
+            .clone()
+            .unwrap()
+    }
+
+    /// Waits until the Deployment runs `image` and is fully available.
+    async fn wait_image_ready(&self, image: &str) {
+        let api: Api<Deployment> = Api::namespaced(self.te.client.clone(), self.ns.name());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let d = api.get("api").await.unwrap();
+            let st = d.status.clone().unwrap_or_default();
+            let img = d
+                .spec
+                .as_ref()
+                .unwrap()
+                .template
+                .spec
+                .as_ref()
+                .unwrap()
+                .containers[0]
+                .image
+                .clone()
+                .unwrap();
+            if img == image
+                && st.updated_replicas == Some(2)
+                && st.available_replicas == Some(2)
+                && st.replicas == Some(2)
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "deployment never became ready with {image}: {st:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    fn history_json(&self) -> serde_json::Value {
+        let out = self.cli(
+            &[
+                "history",
+                "-k",
+                self.dir.path().to_str().unwrap(),
+                "-o",
+                "json",
+            ],
+            false,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn good_release_succeeds_and_is_recorded() {
+    let env = setup("rel-good", "ghcr.io/acme/api:v1.0.0").await;
+    let out = env.deploy("ghcr.io/acme/api:v1.1.0", &[], false);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.1.0");
+    let h = env.history_json();
+    assert_eq!(h[0]["status"], "succeeded");
+    assert_eq!(h[0]["images"][0]["old"], "ghcr.io/acme/api:v1.0.0");
+    assert_eq!(h[0]["patch"][0]["op"], "test", "the patch is guarded");
+    // The sidecar's image is untouched.
+    let d = Api::<Deployment>::namespaced(env.te.client.clone(), env.ns.name())
+        .get("api")
+        .await
+        .unwrap();
+    assert_eq!(
+        d.spec.unwrap().template.spec.unwrap().containers[1]
+            .image
+            .as_deref(),
+        Some("ghcr.io/acme/proxy:v1")
+    );
+    let st = env.cli(&["status", "-k", env.dir.path().to_str().unwrap()], false);
+    assert_eq!(st.status.code(), Some(0), "{}", stderr(&st));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failure_images_are_rolled_back_fast() {
+    for (bad, signal) in [
+        ("ghcr.io/acme/api:v2.0.0-crash", "CrashLoopBackOff"),
+        ("ghcr.io/acme/api:v2.0.0-pullfail", "Err"),
+        ("ghcr.io/acme/api:v2.0.0-unready", "not Ready"),
+    ] {
+        let env = setup("rel-bad", "ghcr.io/acme/api:v1.0.0").await;
+        let t = Instant::now();
+        let out = env.deploy(bad, &["--readiness-timeout", "5s"], false);
+        let took = t.elapsed();
+        assert_eq!(out.status.code(), Some(3), "{bad}: {}", stderr(&out));
+        assert!(stderr(&out).contains(signal), "{bad}: {}", stderr(&out));
+        assert!(
+            took < Duration::from_secs(40),
+            "{bad}: took {took:?}; the progress deadline is not what failed it"
+        );
+        assert_eq!(
+            env.image().await,
+            "ghcr.io/acme/api:v1.0.0",
+            "{bad}: undone"
+        );
+        env.wait_image_ready("ghcr.io/acme/api:v1.0.0").await;
+        assert_eq!(env.history_json()[0]["status"], "rolled-back");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_undo_only_reports_and_undo_command_reverts() {
+    let env = setup("rel-noundo", "ghcr.io/acme/api:v1.0.0").await;
+    let out = env.deploy("ghcr.io/acme/api:v3.0.0-crash", &["--no-undo"], false);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        env.image().await,
+        "ghcr.io/acme/api:v3.0.0-crash",
+        "left in place"
+    );
+    assert_eq!(env.history_json()[0]["status"], "failed");
+    let out = env.cli(
+        &[
+            "undo",
+            "-k",
+            env.dir.path().to_str().unwrap(),
+            "--timeout",
+            "60s",
+        ],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.0.0");
+    let h = env.history_json();
+    assert_eq!(h[0]["undoOf"], h[1]["revision"]);
+    assert_eq!(h[1]["status"], "undone");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_by_someone_else_mid_rollout_is_never_undone_blindly() {
+    let env = setup("rel-edit", "ghcr.io/acme/api:v1.0.0").await;
+    let dir = env.dir.path().to_str().unwrap().to_string();
+    let kc = env.te.dir.join("kubeconfig");
+    let child = std::thread::spawn(move || {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+            .args([
+                "deploy",
+                "-k",
+                &dir,
+                "--image",
+                "ghcr.io/acme/api:v4.0.0-unready",
+                "--readiness-timeout",
+                "8s",
+                "--timeout",
+                "90s",
+            ])
+            .env("KUBECONFIG", kc)
+            .output()
+            .unwrap()
+    });
+    // Wait until our release is in, then someone else sets another image.
+    let api: Api<Deployment> = Api::namespaced(env.te.client.clone(), env.ns.name());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while env.image().await != "ghcr.io/acme/api:v4.0.0-unready" {
+        assert!(Instant::now() < deadline, "the release never patched");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let patch = serde_json::json!([{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "ghcr.io/acme/api:hotfix"}]);
+    let p: json_patch::Patch = serde_json::from_value(patch).unwrap();
+    api.patch("api", &PatchParams::default(), &Patch::<()>::Json(p))
+        .await
+        .unwrap();
+    let out = child.join().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(
+        env.image().await,
+        "ghcr.io/acme/api:hotfix",
+        "the other edit is kept"
+    );
+    assert_eq!(env.history_json()[0]["status"], "undo-refused");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_deploys_one_wins_the_other_is_refused() {
+    let env = setup("rel-lock", "ghcr.io/acme/api:v1.0.0").await;
+    let first = {
+        let dir = env.dir.path().to_str().unwrap().to_string();
+        let kc = env.te.dir.join("kubeconfig");
+        std::thread::spawn(move || {
+            Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+                .args([
+                    "deploy",
+                    "-k",
+                    &dir,
+                    "--image",
+                    "ghcr.io/acme/api:v5.0.0-slow",
+                    "--timeout",
+                    "60s",
+                    "--soak",
+                    "2s",
+                ])
+                .env("KUBECONFIG", kc)
+                .output()
+                .unwrap()
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while env.image().await != "ghcr.io/acme/api:v5.0.0-slow" {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let second = env.deploy("ghcr.io/acme/api:v6.0.0", &[], false);
+    assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("is being released by"),
+        "{}",
+        stderr(&second)
+    );
+    let first = first.join().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(
+        env.image().await,
+        "ghcr.io/acme/api:v5.0.0-slow",
+        "nothing double-patched"
+    );
+    assert_eq!(env.history_json().as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn restricted_kubeconfig_can_release_and_undo() {
+    let env = setup("rel-rbac", "ghcr.io/acme/api:v1.0.0").await;
+    let out = env.deploy("ghcr.io/acme/api:v1.1.0", &[], true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = env.deploy("ghcr.io/acme/api:v1.2.0-crash", &[], true);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.1.0");
+    let out = env.cli(&["history", "-k", env.dir.path().to_str().unwrap()], true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("rolled-back"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_changes_nothing_and_missing_workload_is_an_error() {
+    let env = setup("rel-dry", "ghcr.io/acme/api:v1.0.0").await;
+    let out = env.deploy("ghcr.io/acme/api:v9.9.9", &["--dry-run"], false);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan[0]["patch"][1]["value"], "ghcr.io/acme/api:v9.9.9");
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.0.0");
+    let out = env.deploy("ghcr.io/acme/other:v1", &[], false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("runs ghcr.io/acme/other"),
+        "{}",
+        stderr(&out)
+    );
+}
