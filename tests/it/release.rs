@@ -32,7 +32,10 @@ struct Env {
 }
 
 async fn setup(prefix: &str, image: &str) -> Env {
-    let te = TestEnv::connect().await;
+    setup_with(TestEnv::connect().await, prefix, image).await
+}
+
+async fn setup_with(te: TestEnv, prefix: &str, image: &str) -> Env {
     let ns = te.ns(prefix).await;
     let dir = tempfile::tempdir().unwrap();
     kustomization(dir.path(), ns.name(), image, 2);
@@ -349,4 +352,70 @@ async fn dry_run_changes_nothing_and_missing_workload_is_an_error() {
         "{}",
         stderr(&out)
     );
+}
+
+fn restart_apiserver(te: &TestEnv, down_for: &str) {
+    let out = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("testenv/restart-apiserver"))
+        .arg(down_for)
+        .env("TESTENV_DIR", &te.dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "restart-apiserver: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Kills the apiserver mid-rollout, for a good and a crashing release: the watch
+/// resumes after the outage and the outcome is right. (One test: the outage is shared.)
+#[tokio::test(flavor = "multi_thread")]
+async fn apiserver_restart_mid_rollout_does_not_change_the_outcome() {
+    for (image, want) in [
+        ("ghcr.io/acme/api:v7.0.0-slow", 0),
+        ("ghcr.io/acme/api:v7.1.0-crash", 3),
+    ] {
+        let env = setup_with(
+            TestEnv::connect_exclusive().await,
+            "rel-fault",
+            "ghcr.io/acme/api:v1.0.0",
+        )
+        .await;
+        let dir = env.dir.path().to_str().unwrap().to_string();
+        let kc = env.te.dir.join("kubeconfig");
+        let img = image.to_string();
+        let child = std::thread::spawn(move || {
+            Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+                .args([
+                    "deploy",
+                    "-k",
+                    &dir,
+                    "--image",
+                    &img,
+                    "--timeout",
+                    "120s",
+                    "--max-restarts",
+                    "50",
+                    "--readiness-timeout",
+                    "60s",
+                ])
+                .env("KUBECONFIG", kc)
+                .output()
+                .unwrap()
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while env.image().await != image {
+            assert!(Instant::now() < deadline, "never patched");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        restart_apiserver(&env.te, "3");
+        let out = child.join().unwrap();
+        assert_eq!(out.status.code(), Some(want), "{image}: {}", stderr(&out));
+        let expect_image = if want == 0 {
+            image
+        } else {
+            "ghcr.io/acme/api:v1.0.0"
+        };
+        assert_eq!(env.image().await, expect_image);
+    }
 }

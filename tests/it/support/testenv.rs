@@ -40,12 +40,34 @@ pub struct TestEnv {
     pub dir: PathBuf,
     /// Cluster-admin client.
     pub client: Client,
+    /// Shared use of the control plane; a fault test takes it exclusively.
+    _guard: Guard,
 }
+
+enum Guard {
+    Shared(#[allow(dead_code)] tokio::sync::OwnedRwLockReadGuard<()>),
+    Exclusive(#[allow(dead_code)] tokio::sync::OwnedRwLockWriteGuard<()>),
+}
+
+/// Tests that break the control plane on purpose (restart the apiserver) run alone.
+static CONTROL_PLANE: std::sync::LazyLock<std::sync::Arc<tokio::sync::RwLock<()>>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::RwLock::new(())));
 
 impl TestEnv {
     /// Connects as cluster admin. Panics with instructions when the testenv
     /// is not up or does not answer.
     pub async fn connect() -> TestEnv {
+        let guard = Guard::Shared(CONTROL_PLANE.clone().read_owned().await);
+        Self::connect_with(guard).await
+    }
+
+    /// Connects for a test that disturbs the control plane: no other testenv test runs meanwhile.
+    pub async fn connect_exclusive() -> TestEnv {
+        let guard = Guard::Exclusive(CONTROL_PLANE.clone().write_owned().await);
+        Self::connect_with(guard).await
+    }
+
+    async fn connect_with(guard: Guard) -> TestEnv {
         let dir = testenv_dir();
         let client = client_from(&dir.join("kubeconfig")).await;
         // One cheap request proves the apiserver answers and the credentials work.
@@ -58,7 +80,11 @@ impl TestEnv {
                 dir.display()
             );
         }
-        TestEnv { dir, client }
+        TestEnv {
+            dir,
+            client,
+            _guard: guard,
+        }
     }
 
     /// Path of the least-privilege kubeconfig (ServiceAccount
