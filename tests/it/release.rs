@@ -419,3 +419,173 @@ async fn apiserver_restart_mid_rollout_does_not_change_the_outcome() {
         assert_eq!(env.image().await, expect_image);
     }
 }
+
+/// A one-route HTTP server on loopback answering `status` with `body`, counting requests.
+fn http_server(
+    status: u16,
+    body: &'static str,
+) -> (u16, std::sync::Arc<std::sync::atomic::AtomicU32>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let h = hits.clone();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, hits)
+}
+
+/// A real Prometheus (Debian's package) on loopback; stopped on drop.
+struct Prometheus {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Prometheus {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        std::fs::write(
+            dir.path().join("prometheus.yml"),
+            "global:\n  scrape_interval: 1s\nscrape_configs: []\n",
+        )
+        .unwrap();
+        let child = Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                dir.path().join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("prometheus (Debian package) is needed; scripts/deps.sh installs it");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if reqwest::blocking::get(format!("http://127.0.0.1:{port}/-/ready"))
+                .is_ok_and(|r| r.status().is_success())
+            {
+                break;
+            }
+            assert!(Instant::now() < deadline, "prometheus did not start");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Prometheus {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An environment in a release config, with gates.
+fn env_repo(env: &Env, gates: &str) -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join("prod")).unwrap();
+    for f in ["kustomization.yaml", "d.yaml"] {
+        std::fs::copy(env.dir.path().join(f), repo.path().join("prod").join(f)).unwrap();
+    }
+    std::fs::write(
+        repo.path().join("kubectl-release.yaml"),
+        format!("environments:\n  prod:\n    path: prod\n    cluster:\n      namespace: {}\n    gates:\n{gates}", env.ns.name()),
+    )
+    .unwrap();
+    repo
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_and_prometheus_gates_decide_after_the_rollout() {
+    let prom = tokio::task::spawn_blocking(Prometheus::start)
+        .await
+        .unwrap();
+    let env = setup("rel-gates", "ghcr.io/acme/api:v1.0.0").await;
+    let (ok_port, ok_hits) = http_server(200, r#"{"status":"ok"}"#);
+    let good = format!(
+        "      soak: 1s\n      http:\n        - url: http://127.0.0.1:{ok_port}/healthz\n          jsonPath: $.status\n          equals: ok\n          interval: 200ms\n          count: 3\n      prometheus:\n        - address: http://127.0.0.1:{}\n          query: vector(0.01)\n          threshold: \"< 0.05\"\n          interval: 200ms\n          count: 2\n",
+        prom.port
+    );
+    let repo = env_repo(&env, &good);
+    let out = env.cli(
+        &[
+            "--repo",
+            repo.path().to_str().unwrap(),
+            "deploy",
+            "prod",
+            "--image",
+            "ghcr.io/acme/api:v1.1.0",
+        ],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        ok_hits.load(std::sync::atomic::Ordering::SeqCst) >= 3,
+        "the HTTP gate measured count times"
+    );
+
+    // A failing Prometheus query undoes the release even though every pod is fine.
+    let bad = format!(
+        "      prometheus:\n        - address: http://127.0.0.1:{}\n          query: vector(0.5)\n          threshold: \"< 0.05\"\n          interval: 200ms\n          count: 3\n          failureLimit: 1\n",
+        prom.port
+    );
+    let repo = env_repo(&env, &bad);
+    let out = env.cli(
+        &[
+            "--repo",
+            repo.path().to_str().unwrap(),
+            "deploy",
+            "prod",
+            "--image",
+            "ghcr.io/acme/api:v1.2.0",
+        ],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("prometheus gate"), "{}", stderr(&out));
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.1.0");
+
+    // A failing HTTP gate (500) too.
+    let (bad_port, _) = http_server(500, "{}");
+    let bad = format!(
+        "      http:\n        - url: http://127.0.0.1:{bad_port}/\n          interval: 100ms\n          count: 2\n"
+    );
+    let repo = env_repo(&env, &bad);
+    let out = env.cli(
+        &[
+            "--repo",
+            repo.path().to_str().unwrap(),
+            "deploy",
+            "prod",
+            "--image",
+            "ghcr.io/acme/api:v1.3.0",
+        ],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("http gate"), "{}", stderr(&out));
+}
