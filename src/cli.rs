@@ -73,6 +73,16 @@ pub enum Command {
     History(HistoryArgs),
     /// Print a shell completion script.
     Completion(CompletionArgs),
+    /// Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`).
+    #[command(name = "__complete", hide = true)]
+    Complete(CompleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// The words typed so far after `kubectl release`, the last one being completed.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub words: Vec<String>,
 }
 
 /// Where the workloads come from: an environment, a kustomization, or one workload.

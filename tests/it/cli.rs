@@ -217,3 +217,18 @@ fn env_diff_exit_codes_table_and_json() {
     let out = run(&["diff", "dev", "nope"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn kubectl_plugin_completion_protocol() {
+    let out = bin()
+        .arg("--repo")
+        .arg(repo().join("examples/gitops"))
+        .args(["__complete", "deploy", "pr"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "prod\n:4\n");
+    let out = bin().args(["__complete", "se"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("set-image\t") && text.ends_with(":4\n"), "{text}");
+    assert!(!text.contains("__complete"));
+}

@@ -589,3 +589,63 @@ async fn http_and_prometheus_gates_decide_after_the_rollout() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("http gate"), "{}", stderr(&out));
 }
+
+fn interrupt(child: &std::process::Child) {
+    let st = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_cleanly_or_undoes_when_asked() {
+    for (extra, want_image) in [
+        (None, "ghcr.io/acme/api:v8.0.0-slow"),
+        (Some("--undo-on-interrupt"), "ghcr.io/acme/api:v1.0.0"),
+    ] {
+        let env = setup("rel-int", "ghcr.io/acme/api:v1.0.0").await;
+        let mut args = vec![
+            "deploy",
+            "-k",
+            env.dir.path().to_str().unwrap(),
+            "--image",
+            "ghcr.io/acme/api:v8.0.0-slow",
+            "--timeout",
+            "90s",
+        ];
+        args.extend(extra);
+        let child = Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+            .args(&args)
+            .env("KUBECONFIG", env.te.dir.join("kubeconfig"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while env.image().await != "ghcr.io/acme/api:v8.0.0-slow" {
+            assert!(Instant::now() < deadline);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The slow image is Ready only after 10 s: the watch is still going.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        interrupt(&child);
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        if extra.is_none() {
+            assert_eq!(out.status.code(), Some(130), "{err}");
+            assert!(
+                err.contains("kubectl release undo"),
+                "prints how to undo: {err}"
+            );
+            assert_eq!(env.history_json()[0]["status"], "interrupted");
+        } else {
+            assert_eq!(out.status.code(), Some(3), "{err}");
+            assert_eq!(env.history_json()[0]["status"], "rolled-back");
+        }
+        assert_eq!(env.image().await, want_image);
+        // The lock was released: another release can start at once.
+        let again = env.deploy("ghcr.io/acme/api:v8.1.0", &[], false);
+        assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    }
+}
