@@ -704,7 +704,11 @@ fn complete(cli: &Cli, a: &crate::cli::CompleteArgs) -> Result<i32, CmdError> {
         None => {
             for s in root.get_subcommands().filter(|s| !s.is_hide_set()) {
                 if s.get_name().starts_with(&current) {
-                    out.push(format!("{}\t{}", s.get_name(), s.get_about().map(|x| x.to_string()).unwrap_or_default()));
+                    out.push(format!(
+                        "{}\t{}",
+                        s.get_name(),
+                        s.get_about().map(|x| x.to_string()).unwrap_or_default()
+                    ));
                 }
             }
         }
@@ -720,13 +724,26 @@ fn complete(cli: &Cli, a: &crate::cli::CompleteArgs) -> Result<i32, CmdError> {
         }
         Some(s) => {
             // Environment names for commands that take one.
-            if ["render", "diff", "set-image", "deploy", "status", "undo", "history"].contains(&s.get_name()) {
-                if let Ok(cwd) = std::env::current_dir() {
-                    if let Ok(l) = config::Loaded::find(cli.global.repo.as_deref(), &cwd) {
-                        for env in l.config.environments.keys().filter(|e| e.starts_with(&current)) {
-                            out.push(env.clone());
-                        }
-                    }
+            if [
+                "render",
+                "diff",
+                "set-image",
+                "deploy",
+                "status",
+                "undo",
+                "history",
+            ]
+            .contains(&s.get_name())
+                && let Ok(cwd) = std::env::current_dir()
+                && let Ok(l) = config::Loaded::find(cli.global.repo.as_deref(), &cwd)
+            {
+                for env in l
+                    .config
+                    .environments
+                    .keys()
+                    .filter(|e| e.starts_with(&current))
+                {
+                    out.push(env.clone());
                 }
             }
         }
