@@ -145,11 +145,18 @@ pub struct Planned {
     pub workload: WorkloadRef,
     pub images: Vec<ImageChange>,
     pub changes: Vec<Change>,
+    /// The resourceVersion the plan was read at: the patch carries it, so the
+    /// apiserver answers 409 if anything changed since, and the release re-reads.
+    pub resource_version: Option<String>,
 }
 
 impl Planned {
     pub fn patch(&self) -> Value {
-        patch::guarded(&self.changes)
+        let mut p = patch::guarded(&self.changes);
+        if let (Some(rv), Value::Array(ops)) = (&self.resource_version, &mut p) {
+            ops.push(serde_json::json!({"op": "replace", "path": "/metadata/resourceVersion", "value": rv}));
+        }
+        p
     }
     pub fn inverse(&self) -> Value {
         patch::guarded(&patch::inverse(&self.changes))
@@ -165,7 +172,7 @@ pub async fn plan(
 ) -> Result<Vec<Planned>, ReleaseError> {
     let mut out = Vec::new();
     for w in workloads {
-        let live = workload::live_containers(c, w).await?;
+        let (live, resource_version) = workload::live_containers(c, w).await?;
         let mut images = Vec::new();
         let mut changes = Vec::new();
         for lc in live
@@ -204,6 +211,7 @@ pub async fn plan(
                 workload: w.clone(),
                 images,
                 changes,
+                resource_version,
             });
         }
     }
@@ -319,15 +327,52 @@ async fn run_locked(
                 .await?;
         revs.push(rev);
         let mut attempts = 0;
+        let mut current = p.clone();
+        // Fault injection for tests: widen the window between reading and patching.
+        if let Some(ms) = std::env::var("KUBECTL_RELEASE_FAULT_PATCH_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
         loop {
-            match workload::apply_patch(c, &p.workload, &p.patch()).await {
+            match workload::apply_patch(c, &current.workload, &current.patch()).await {
                 Ok(()) => break,
-                Err(PatchFailure::Conflict(m)) if attempts < 5 => {
+                Err(PatchFailure::Conflict(m)) if attempts < 10 => {
                     attempts += 1;
                     report(&format!(
                         "{}: conflict ({m}); retrying with fresh state",
                         p.workload
                     ));
+                    // Re-read: the image must still be the one planned from, else stop.
+                    let new = p.images.first().map(|i| i.new.clone()).unwrap_or_default();
+                    let fresh = plan(
+                        c,
+                        std::slice::from_ref(&p.workload),
+                        crate::gitops::image_name(&new),
+                        &new,
+                    )
+                    .await?;
+                    match fresh.into_iter().next() {
+                        Some(f) if f.images == p.images => current = f,
+                        _ => {
+                            let why = format!(
+                                "{} changed since the release was planned (its image is no longer {})",
+                                p.workload,
+                                p.images.first().map(|x| x.old.as_str()).unwrap_or("?")
+                            );
+                            set_status(
+                                c,
+                                &p.workload,
+                                rev,
+                                Status::Failed,
+                                Some(format!("not patched: {why}")),
+                            )
+                            .await?;
+                            undo_all(c, plans, &patched, &revs, report).await?;
+                            return Err(ReleaseError::Plan(why));
+                        }
+                    }
                 }
                 Err(f) => {
                     let why = match f {
@@ -456,6 +501,7 @@ async fn finish_undo(
     let undo_plans: Vec<Planned> = plans
         .iter()
         .map(|p| Planned {
+            resource_version: None,
             workload: p.workload.clone(),
             images: p
                 .images

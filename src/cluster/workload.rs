@@ -83,11 +83,11 @@ fn not_found_or(c: &Cluster, w: &WorkloadRef, e: kube::Error) -> ClusterError {
     }
 }
 
-/// The containers of a live workload.
+/// The containers of a live workload, and the resourceVersion they were read at.
 pub async fn live_containers(
     c: &Cluster,
     w: &WorkloadRef,
-) -> Result<Vec<LiveContainer>, ClusterError> {
+) -> Result<(Vec<LiveContainer>, Option<String>), ClusterError> {
     let ns = &w.namespace;
     Ok(match kind_of(w)? {
         WorkloadKind::Deployment => {
@@ -95,21 +95,30 @@ pub async fn live_containers(
                 .get(&w.name)
                 .await
                 .map_err(|e| not_found_or(c, w, e))?;
-            containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref()))
+            (
+                containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
+                d.metadata.resource_version,
+            )
         }
         WorkloadKind::StatefulSet => {
             let d = Api::<StatefulSet>::namespaced(c.client.clone(), ns)
                 .get(&w.name)
                 .await
                 .map_err(|e| not_found_or(c, w, e))?;
-            containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref()))
+            (
+                containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
+                d.metadata.resource_version,
+            )
         }
         WorkloadKind::DaemonSet => {
             let d = Api::<DaemonSet>::namespaced(c.client.clone(), ns)
                 .get(&w.name)
                 .await
                 .map_err(|e| not_found_or(c, w, e))?;
-            containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref()))
+            (
+                containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
+                d.metadata.resource_version,
+            )
         }
     })
 }

@@ -418,6 +418,7 @@ pub fn undo(cli: &Cli, a: &UndoArgs) -> Result<i32, CmdError> {
                 workload: w.clone(),
                 images,
                 changes,
+                resource_version: None,
             });
         }
         if plans.is_empty() {

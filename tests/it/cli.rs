@@ -229,6 +229,9 @@ fn kubectl_plugin_completion_protocol() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "prod\n:4\n");
     let out = bin().args(["__complete", "se"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("set-image\t") && text.ends_with(":4\n"), "{text}");
+    assert!(
+        text.starts_with("set-image\t") && text.ends_with(":4\n"),
+        "{text}"
+    );
     assert!(!text.contains("__complete"));
 }

@@ -649,3 +649,62 @@ async fn ctrl_c_stops_cleanly_or_undoes_when_asked() {
         assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     }
 }
+
+/// Someone keeps changing the Deployment (not its image) while the release plans and
+/// patches: the apiserver answers 409, and the release re-reads and retries.
+#[tokio::test(flavor = "multi_thread")]
+async fn conflict_on_patch_is_retried_with_fresh_state() {
+    let env = setup("rel-409", "ghcr.io/acme/api:v1.0.0").await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hammer = {
+        let api: Api<Deployment> = Api::namespaced(env.te.client.clone(), env.ns.name());
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut i = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                i += 1;
+                let p =
+                    serde_json::json!({"metadata": {"annotations": {"it/touch": i.to_string()}}});
+                let _ = api
+                    .patch("api", &PatchParams::default(), &Patch::Merge(&p))
+                    .await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let dir = env.dir.path().to_str().unwrap().to_string();
+    let kc = env.te.dir.join("kubeconfig");
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+            .args([
+                "deploy",
+                "-k",
+                &dir,
+                "--image",
+                "ghcr.io/acme/api:v1.1.0",
+                "--timeout",
+                "60s",
+            ])
+            .env("KUBECONFIG", kc)
+            // Read-then-patch takes 300 ms here, so the annotation writes always land in between.
+            .env("KUBECTL_RELEASE_FAULT_PATCH_DELAY_MS", "300")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    hammer.await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("conflict"),
+        "a 409 was seen and retried: {}",
+        stderr(&out)
+    );
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.1.0");
+    assert_eq!(
+        env.history_json().as_array().unwrap().len(),
+        1,
+        "one release, patched once"
+    );
+}
