@@ -536,9 +536,11 @@ mod tests {
             "{}",
             z.diff
         );
-        assert!(z.diff.contains("-  a: '1'\n+  a: one\n"), "{}", z.diff);
+        assert!(z.diff.contains("-  a: \"1\"\n+  a: one\n"), "{}", z.diff);
         let after = z.after.as_deref().unwrap();
-        assert!(after.starts_with("apiVersion: v1\ndata:\n  a: one\n  b: '2'\nkind: ConfigMap\n"));
+        assert!(
+            after.starts_with("apiVersion: v1\ndata:\n  a: one\n  b: \"2\"\nkind: ConfigMap\n")
+        );
         assert!(!after.contains("managedFields") && !after.contains("uid"));
     }
 
