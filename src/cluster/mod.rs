@@ -49,7 +49,11 @@ pub enum ClusterError {
         resource: String,
         message: String,
     },
-    #[error("{object}: the API server rejects the object: {message}; fix the manifest")]
+    #[error(
+        "{object}: the API server rejects the object: {message}; fix the manifest \
+         (server-side apply keeps the fields other managers own: when the tool that applies it \
+         changes a keyed list entry, --field-manager NAME with its manager shows the real effect)"
+    )]
     Invalid { object: String, message: String },
     #[error("{object} (context {context:?}): {message}")]
     Object {

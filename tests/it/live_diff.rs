@@ -583,3 +583,56 @@ async fn json_output() {
     );
     assert!(!r.stdout.contains('\x1b'));
 }
+
+#[tokio::test]
+async fn a_namespace_created_with_the_environment() {
+    let env = TestEnv::connect().await;
+    // Only its name is used: the namespace itself is never created.
+    let guard = env.ns("diff-newns").await;
+    let new_ns = format!("{}-new", guard.name());
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        &[
+            (
+                "kustomization.yaml",
+                &format!("namespace: {new_ns}\nresources:\n- ns.yaml\n- cm.yaml\n"),
+            ),
+            (
+                "ns.yaml",
+                &format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {new_ns}\n"),
+            ),
+            ("cm.yaml", &configmap("settings", "one")),
+        ],
+    );
+    let dir = tmp.path().to_str().unwrap();
+    let r = run(&admin(&env), &["diff", "-k", dir]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        rows(&r.stdout),
+        [
+            row("-", "Namespace", &new_ns, "create"),
+            row(&new_ns, "ConfigMap", "settings", "create"),
+        ]
+    );
+    assert!(r.stderr.contains("does not exist yet"), "{}", r.stderr);
+
+    // Without the Namespace object: an error that says what to do.
+    write(
+        tmp.path(),
+        &[(
+            "kustomization.yaml",
+            &format!("namespace: {new_ns}\nresources:\n- cm.yaml\n"),
+        )],
+    );
+    let r = run(&admin(&env), &["diff", "-k", dir]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains(&format!(
+            "ConfigMap {new_ns}/settings: namespace {new_ns} does not exist"
+        )),
+        "{}",
+        r.stderr
+    );
+}
