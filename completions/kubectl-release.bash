@@ -415,12 +415,28 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__diff)
-            opts="-n -o -v -h -V --show-unchanged --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            opts="-k -n -o -v -h -V --kustomize --show-unchanged --field-manager --concurrency --kubeconfig --context --namespace --output --repo --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kustomize)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -35,7 +35,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s v -l ve
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
-complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "diff" -d 'Compare two environments (a promotion preview): summary table and unified diff'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "diff" -d 'Diff an environment against the live cluster (server-side dry-run), or two environments'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "deploy" -d 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure'
@@ -58,6 +58,9 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" 
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s k -l kustomize -d 'Diff the kustomization in this directory against the live cluster (deletions are not computed)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l field-manager -d 'Field manager of the server-side apply dry-run; use your GitOps tool\'s to see fields it would remove' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l concurrency -d 'How many requests to the API server run at once' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
@@ -207,7 +210,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __comple
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "diff" -d 'Compare two environments (a promotion preview): summary table and unified diff'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "diff" -d 'Diff an environment against the live cluster (server-side dry-run), or two environments'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "deploy" -d 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure'

@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render an environment''s overlay (or a kustomization directory) to stdout, like `kustomize build`')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two environments (a promotion preview): summary table and unified diff')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Diff an environment against the live cluster (server-side dry-run), or two environments')
             [CompletionResult]::new('bump', 'bump', [CompletionResultType]::ParameterValue, 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it')
             [CompletionResult]::new('set-image', 'set-image', [CompletionResultType]::ParameterValue, 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure')
@@ -67,6 +67,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             break
         }
         'kubectl-release;diff' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Diff the kustomization in this directory against the live cluster (deletions are not computed)')
+            [CompletionResult]::new('--kustomize', '--kustomize', [CompletionResultType]::ParameterName, 'Diff the kustomization in this directory against the live cluster (deletions are not computed)')
+            [CompletionResult]::new('--field-manager', '--field-manager', [CompletionResultType]::ParameterName, 'Field manager of the server-side apply dry-run; use your GitOps tool''s to see fields it would remove')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many requests to the API server run at once')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
@@ -272,7 +276,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
         }
         'kubectl-release;help' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render an environment''s overlay (or a kustomization directory) to stdout, like `kustomize build`')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two environments (a promotion preview): summary table and unified diff')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Diff an environment against the live cluster (server-side dry-run), or two environments')
             [CompletionResult]::new('bump', 'bump', [CompletionResultType]::ParameterValue, 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it')
             [CompletionResult]::new('set-image', 'set-image', [CompletionResultType]::ParameterValue, 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure')

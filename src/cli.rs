@@ -51,9 +51,12 @@ pub enum Output {
 pub enum Command {
     /// Render an environment's overlay (or a kustomization directory) to stdout, like `kustomize build`.
     Render(RenderArgs),
-    /// Compare two environments (a promotion preview): summary table and unified diff.
+    /// Diff an environment against the live cluster (server-side dry-run), or two environments.
     ///
-    /// Exit codes as `kubectl diff`: 0 no differences, 1 differences, 2 error.
+    /// `diff ENV` and `diff -k DIR`: rendered manifests against live state, as
+    /// `kubectl diff` does it. `diff ENV OTHER`: a promotion preview. Change
+    /// table, then a unified diff; Secret values masked. Exit codes as
+    /// `kubectl diff`: 0 no differences, 1 differences, 2 error.
     Diff(DiffArgs),
     /// Compute the next semver tag from commit messages (github-tag-action compatible) and create it.
     Bump(Box<BumpArgs>),
@@ -176,15 +179,28 @@ pub struct HistoryArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The environment shown as "before".
-    #[arg(value_name = "ENV")]
-    pub env: String,
-    /// The environment shown as "after".
-    #[arg(value_name = "OTHER")]
-    pub other: String,
+    /// The environment: diffed against the live cluster, or shown as "before" when OTHER is given.
+    #[arg(
+        value_name = "ENV",
+        required_unless_present = "kustomize",
+        conflicts_with = "kustomize"
+    )]
+    pub env: Option<String>,
+    /// Another environment, shown as "after" (a promotion preview; no cluster involved).
+    #[arg(value_name = "OTHER", conflicts_with = "kustomize")]
+    pub other: Option<String>,
+    /// Diff the kustomization in this directory against the live cluster (deletions are not computed).
+    #[arg(short = 'k', long = "kustomize", value_name = "DIR")]
+    pub kustomize: Option<PathBuf>,
     /// List unchanged objects in the table too.
     #[arg(long)]
     pub show_unchanged: bool,
+    /// Field manager of the server-side apply dry-run; use your GitOps tool's to see fields it would remove.
+    #[arg(long, value_name = "NAME", default_value = "kubectl-release")]
+    pub field_manager: String,
+    /// How many requests to the API server run at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Args)]

@@ -188,12 +188,19 @@ pub fn diff_pair(
             by.clone().unwrap_or_default(),
             ay.clone().unwrap_or_default(),
         );
+        // The namespace, when there is one, goes into the headers so that
+        // same-named objects of two namespaces stay apart.
+        let path = if namespace.is_empty() {
+            format!("{kind}/{name}")
+        } else {
+            format!("{kind}/{namespace}/{name}")
+        };
         similar::TextDiff::from_lines(&x, &y)
             .unified_diff()
             .context_radius(3)
             .header(
-                &format!("{}/{kind}/{name}", labels.0),
-                &format!("{}/{kind}/{name}", labels.1),
+                &format!("{}/{path}", labels.0),
+                &format!("{}/{path}", labels.1),
             )
             .to_string()
     };
@@ -239,6 +246,63 @@ pub fn env_diff(a: &Side, b: &Side) -> Vec<ObjectDiff> {
             diff_pair("", &kind, &name, x.as_ref(), y.as_ref(), (a.label, b.label))
         })
         .collect()
+}
+
+/// One object of a live diff: its live state and the state a server-side apply
+/// dry-run says it would have (`None` on the side where it does not exist).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LivePair {
+    pub namespace: String,
+    pub kind: String,
+    pub name: String,
+    pub live: Option<Value>,
+    pub merged: Option<Value>,
+}
+
+/// Sorts every object's keys, as kubectl diff's YAML shows them, so that both
+/// sides print the same fields in the same order whatever produced them.
+pub fn sort_keys(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(String, Value)> = std::mem::take(m).into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            for (k, mut child) in entries {
+                sort_keys(&mut child);
+                m.insert(k, child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
+}
+
+/// Rendered against live: both sides normalised (server-managed fields dropped,
+/// keys sorted), Secrets masked; ordered by namespace, kind and name.
+pub fn live_diff(pairs: &[LivePair]) -> Vec<ObjectDiff> {
+    let prepare = |v: &Option<Value>| {
+        v.as_ref().map(|v| {
+            let mut v = v.clone();
+            normalize(&mut v);
+            sort_keys(&mut v);
+            v
+        })
+    };
+    let mut out: Vec<ObjectDiff> = pairs
+        .iter()
+        .map(|p| {
+            let (live, merged) = (prepare(&p.live), prepare(&p.merged));
+            diff_pair(
+                &p.namespace,
+                &p.kind,
+                &p.name,
+                live.as_ref(),
+                merged.as_ref(),
+                ("live", "merged"),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.namespace, &a.kind, &a.name).cmp(&(&b.namespace, &b.kind, &b.name)));
+    out
 }
 
 /// A fixed-width table: Namespace (when any), Kind, Name, Op.
@@ -429,6 +493,55 @@ mod tests {
             ("a", "b"),
         );
         assert_eq!(d.op, Op::Noop);
+    }
+
+    #[test]
+    fn live_diff_normalises_sorts_and_orders() {
+        let live = json!({"kind": "ConfigMap", "apiVersion": "v1",
+            "metadata": {"name": "c", "namespace": "n", "uid": "1", "resourceVersion": "7",
+                         "managedFields": [{"manager": "argocd-like"}]},
+            "data": {"b": "2", "a": "1"}});
+        let mut same = live.clone();
+        same["metadata"]["resourceVersion"] = json!("8");
+        same["metadata"]["managedFields"] = json!([{"manager": "kubectl-release"}]);
+        let mut changed = same.clone();
+        changed["data"]["a"] = json!("one");
+        let pair = |name: &str, live: Option<&Value>, merged: Option<&Value>| LivePair {
+            namespace: "n".into(),
+            kind: "ConfigMap".into(),
+            name: name.into(),
+            live: live.cloned(),
+            merged: merged.cloned(),
+        };
+        let d = live_diff(&[
+            pair("z", Some(&live), Some(&changed)),
+            pair("y", Some(&live), Some(&same)),
+            pair("x", None, Some(&same)),
+            pair("w", Some(&live), None),
+        ]);
+        let ops: Vec<(&str, Op)> = d.iter().map(|x| (x.name.as_str(), x.op)).collect();
+        assert_eq!(
+            ops,
+            [
+                ("w", Op::Delete),
+                ("x", Op::Create),
+                ("y", Op::Noop),
+                ("z", Op::Update)
+            ]
+        );
+        let z = &d[3];
+        assert!(
+            z.diff
+                .starts_with("--- live/ConfigMap/n/z\n+++ merged/ConfigMap/n/z\n"),
+            "{}",
+            z.diff
+        );
+        assert!(z.diff.contains("-  a: \"1\"\n+  a: one\n"), "{}", z.diff);
+        let after = z.after.as_deref().unwrap();
+        assert!(
+            after.starts_with("apiVersion: v1\ndata:\n  a: one\n  b: \"2\"\nkind: ConfigMap\n")
+        );
+        assert!(!after.contains("managedFields") && !after.contains("uid"));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! the flag, else the context's, else `default`. TLS is verified as the
 //! kubeconfig says.
 
+pub mod live;
+
 use std::path::PathBuf;
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -17,6 +19,48 @@ pub enum ClusterError {
     Config(String),
     #[error("{context}: {message}")]
     Api { context: String, message: String },
+    #[error(
+        "{object}: kind {kind} ({api_version}) is not served by the cluster (context {context:?}); \
+         install its CustomResourceDefinition (or API) first, or check the object's apiVersion and kind"
+    )]
+    UnknownKind {
+        object: String,
+        api_version: String,
+        kind: String,
+        context: String,
+    },
+    #[error(
+        "rendered object #{index} ({kind}) has no metadata.name; diffing needs names (generateName is not supported)"
+    )]
+    NoName { index: usize, kind: String },
+    #[error(
+        "{object}: namespace {namespace} does not exist (context {context:?}); create it, or render a Namespace object with the environment"
+    )]
+    NamespaceMissing {
+        object: String,
+        namespace: String,
+        context: String,
+    },
+    #[error(
+        "{object}: forbidden: {message}; `diff` needs get, list, patch and create on {resource} (the dry-run is authorised like the real request; see README, RBAC)"
+    )]
+    Forbidden {
+        object: String,
+        resource: String,
+        message: String,
+    },
+    #[error(
+        "{object}: the API server rejects the object: {message}; fix the manifest \
+         (server-side apply keeps the fields other managers own: when the tool that applies it \
+         changes a keyed list entry, --field-manager NAME with its manager shows the real effect)"
+    )]
+    Invalid { object: String, message: String },
+    #[error("{object} (context {context:?}): {message}")]
+    Object {
+        object: String,
+        context: String,
+        message: String,
+    },
 }
 
 /// How to reach the cluster (kubectl's flags).

@@ -48,10 +48,10 @@ pub enum CmdError {
     Policy(#[from] PolicyError),
     #[error(transparent)]
     Registry(#[from] RegistryError),
-    #[error("{0}")]
-    Usage(String),
     #[error(transparent)]
     Cluster(#[from] crate::cluster::ClusterError),
+    #[error("{0}")]
+    Usage(String),
     #[error(transparent)]
     Release(#[from] crate::release::ReleaseError),
     #[error("writing output: {0}")]
@@ -69,7 +69,7 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
     match &cli.command {
         Command::Render(args) => render_cmd(&cli, args),
         Command::Bump(args) => bump(&cli, args),
-        Command::Diff(args) => env_diff(&cli, args),
+        Command::Diff(args) => diff_cmd(&cli, args),
         Command::SetImage(args) => set_image(&cli, args),
         Command::Deploy(args) => live::deploy(&cli, args),
         Command::Status(args) => live::status(&cli, args),
@@ -640,22 +640,29 @@ fn prefix_suffix_of(dir: &Path) -> Result<(String, String, String), CmdError> {
     ))
 }
 
-fn env_diff(cli: &Cli, a: &DiffArgs) -> Result<i32, CmdError> {
+fn diff_cmd(cli: &Cli, a: &DiffArgs) -> Result<i32, CmdError> {
+    match (&a.env, &a.other) {
+        (Some(env), Some(other)) => env_diff(cli, a, env, other),
+        _ => live_diff(cli, a),
+    }
+}
+
+fn env_diff(cli: &Cli, a: &DiffArgs, env: &str, other: &str) -> Result<i32, CmdError> {
     let cwd = std::env::current_dir()?;
     let loaded = config::Loaded::find(cli.global.repo.as_deref(), &cwd)?;
-    let (da, db) = (loaded.overlay_dir(&a.env)?, loaded.overlay_dir(&a.other)?);
+    let (da, db) = (loaded.overlay_dir(env)?, loaded.overlay_dir(other)?);
     let (left, right) = (render::render(&DiskFs, &da)?, render::render(&DiskFs, &db)?);
     let ((pa, sa, na), (pb, sb, nb)) = (prefix_suffix_of(&da)?, prefix_suffix_of(&db)?);
     let diffs = crate::diff::env_diff(
         &crate::diff::Side {
-            label: &a.env,
+            label: env,
             docs: &left,
             prefix: &pa,
             suffix: &sa,
             namespace: &na,
         },
         &crate::diff::Side {
-            label: &a.other,
+            label: other,
             docs: &right,
             prefix: &pb,
             suffix: &sb,
@@ -663,27 +670,15 @@ fn env_diff(cli: &Cli, a: &DiffArgs) -> Result<i32, CmdError> {
         },
     );
     let changed = diffs.iter().any(|d| d.op != crate::diff::Op::Noop);
-    let mut out = std::io::stdout().lock();
-    match cli.global.output {
+    let text = match cli.global.output {
         Output::Json => {
-            let v = serde_json::json!({"from": a.env, "to": a.other, "changed": changed, "objects": diffs});
-            out.write_all(
-                serde_json::to_string_pretty(&v)
-                    .unwrap_or_default()
-                    .as_bytes(),
-            )?;
-            out.write_all(b"\n")?;
+            let v =
+                serde_json::json!({"from": env, "to": other, "changed": changed, "objects": diffs});
+            json_text(&v)
         }
-        _ => {
-            use std::io::IsTerminal;
-            let color = crate::diff::use_color(std::io::stdout().is_terminal());
-            out.write_all(crate::diff::table(&diffs, a.show_unchanged).as_bytes())?;
-            if changed {
-                out.write_all(b"\n")?;
-                out.write_all(crate::diff::unified(&diffs, color).as_bytes())?;
-            }
-        }
-    }
+        _ => diff_text(&diffs, a.show_unchanged),
+    };
+    write_stdout(&text)?;
     Ok(if changed { exit::CHANGES } else { exit::OK })
 }
 
@@ -754,4 +749,88 @@ fn complete(cli: &Cli, a: &crate::cli::CompleteArgs) -> Result<i32, CmdError> {
     }
     writeln!(stdout, ":4")?;
     Ok(exit::OK)
+}
+
+/// `diff ENV` / `diff -k DIR`: rendered against live, by server-side apply dry-run.
+fn live_diff(cli: &Cli, a: &DiffArgs) -> Result<i32, CmdError> {
+    use crate::cluster::{Cluster, Target, live};
+    let g = &cli.global;
+    let (dir, env_name, env_cluster) = match (&a.kustomize, &a.env) {
+        (Some(dir), _) => (dir.clone(), None, config::Cluster::default()),
+        (None, Some(env)) => {
+            let cwd = std::env::current_dir()?;
+            let loaded = config::Loaded::find(g.repo.as_deref(), &cwd)?;
+            let cluster = loaded.env(env)?.cluster.clone();
+            (loaded.overlay_dir(env)?, Some(env.clone()), cluster)
+        }
+        (None, None) => {
+            return Err(CmdError::Usage(
+                "diff needs ENV, ENV OTHER or -k DIR".to_string(),
+            ));
+        }
+    };
+    let docs = render::render(&DiskFs, &dir)?;
+    // The environment's cluster settings apply unless the flags say otherwise.
+    let target = Target {
+        kubeconfig: g.kubeconfig.clone(),
+        context: g.context.clone().or(env_cluster.context),
+        namespace: g.namespace.clone().or(env_cluster.namespace),
+    };
+    let opts = live::Options {
+        field_manager: a.field_manager.clone(),
+        owner: env_name.clone(),
+        concurrency: usize::from(a.concurrency),
+    };
+    let outcome = runtime()?.block_on(async {
+        let cluster = Cluster::connect(&target).await?;
+        let outcome = live::compare(&cluster, &docs, &opts).await?;
+        Ok::<_, CmdError>((cluster.context, outcome))
+    });
+    let (context, outcome) = outcome?;
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
+    let diffs = crate::diff::live_diff(&outcome.pairs);
+    let changed = diffs.iter().any(|d| d.op != crate::diff::Op::Noop);
+    let text = match g.output {
+        Output::Json => {
+            let v = serde_json::json!({
+                "env": env_name,
+                "kustomize": a.kustomize.as_ref().map(|d| d.display().to_string()),
+                "context": context,
+                "changed": changed,
+                "objects": diffs,
+            });
+            json_text(&v)
+        }
+        _ => diff_text(&diffs, a.show_unchanged),
+    };
+    write_stdout(&text)?;
+    Ok(if changed { exit::CHANGES } else { exit::OK })
+}
+
+/// The change table, then (when anything changed) the unified diff, coloured on a terminal.
+fn diff_text(diffs: &[crate::diff::ObjectDiff], show_unchanged: bool) -> String {
+    use std::io::IsTerminal;
+    let color = crate::diff::use_color(std::io::stdout().is_terminal());
+    let mut text = crate::diff::table(diffs, show_unchanged);
+    if diffs.iter().any(|d| d.op != crate::diff::Op::Noop) {
+        text.push('\n');
+        text.push_str(&crate::diff::unified(diffs, color));
+    }
+    text
+}
+
+fn json_text(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// One write of the whole result: an error before it leaves stdout empty.
+fn write_stdout(text: &str) -> Result<(), CmdError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }

@@ -3,6 +3,7 @@
 mod bump;
 mod cli;
 mod conformance;
+mod live_diff;
 mod registry;
 mod release;
 mod set_image;

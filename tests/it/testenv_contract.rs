@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Pod, Secret};
+use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Pod, Secret, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use serde_json::json;
@@ -560,6 +560,35 @@ async fn restricted_kubeconfig_gets_exactly_the_documented_role() {
         .await
         .expect("list events");
 
+    // allowed (diff): dry-run creates of Deployments and Services, reading Services
+    deploys
+        .create(
+            &PostParams {
+                dry_run: true,
+                ..Default::default()
+            },
+            &deployment("other", "registry.test/web:1", 1),
+        )
+        .await
+        .expect("dry-run create deployment");
+    let svcs: Api<Service> = Api::namespaced(rc.clone(), &ns);
+    let svc: Service = serde_json::from_value(
+        json!({ "metadata": { "name": "web" }, "spec": { "ports": [{ "port": 80 }] } }),
+    )
+    .unwrap();
+    svcs.create(
+        &PostParams {
+            dry_run: true,
+            ..Default::default()
+        },
+        &svc,
+    )
+    .await
+    .expect("dry-run create service");
+    svcs.list(&ListParams::default())
+        .await
+        .expect("list services");
+
     // allowed: release records and the release lock
     let cms: Api<ConfigMap> = Api::namespaced(rc.clone(), &ns);
     let cm: ConfigMap =
@@ -608,11 +637,22 @@ async fn restricted_kubeconfig_gets_exactly_the_documented_role() {
             .map(|_| ()),
     );
     forbidden(
-        "create deployment",
-        deploys
+        "delete service",
+        Api::<Service>::namespaced(rc.clone(), &ns)
+            .delete("any", &DeleteParams::default())
+            .await
+            .map(|_| ()),
+    );
+    forbidden(
+        "create pod",
+        Api::<Pod>::namespaced(rc.clone(), &ns)
             .create(
                 &PostParams::default(),
-                &deployment("other", "registry.test/web:1", 1),
+                &serde_json::from_value(json!({
+                    "metadata": { "name": "p" },
+                    "spec": { "containers": [{ "name": "c", "image": "registry.test/web:1" }] },
+                }))
+                .unwrap(),
             )
             .await
             .map(|_| ()),
