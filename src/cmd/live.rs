@@ -354,6 +354,10 @@ pub fn status(cli: &Cli, a: &StatusArgs) -> Result<i32, CmdError> {
 pub fn changes_from_patch(patch: &Value) -> Vec<Change> {
     let mut out: Vec<Change> = Vec::new();
     for op in patch.as_array().into_iter().flatten() {
+        // The resourceVersion precondition is not part of the change.
+        if op.get("path").and_then(Value::as_str) == Some("/metadata/resourceVersion") {
+            continue;
+        }
         let path = op
             .get("path")
             .and_then(Value::as_str)

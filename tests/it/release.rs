@@ -662,6 +662,15 @@ async fn conflict_on_patch_is_retried_with_fresh_state() {
         tokio::spawn(async move {
             let mut i = 0u64;
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                // Stop once the release got through, so the controller can roll it out.
+                let d = api.get("api").await.unwrap();
+                if d.spec.unwrap().template.spec.unwrap().containers[0]
+                    .image
+                    .as_deref()
+                    == Some("ghcr.io/acme/api:v1.1.0")
+                {
+                    break;
+                }
                 i += 1;
                 let p =
                     serde_json::json!({"metadata": {"annotations": {"it/touch": i.to_string()}}});
@@ -706,5 +715,78 @@ async fn conflict_on_patch_is_retried_with_fresh_state() {
         env.history_json().as_array().unwrap().len(),
         1,
         "one release, patched once"
+    );
+}
+
+/// StatefulSets and DaemonSets are released and undone the same way.
+#[tokio::test(flavor = "multi_thread")]
+async fn statefulset_and_daemonset_releases() {
+    let te = TestEnv::connect().await;
+    let ns = te.ns("rel-sts").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        format!("namespace: {}\nresources:\n- w.yaml\n", ns.name()),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("w.yaml"),
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 2\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n      - name: db\n        image: ghcr.io/acme/db:v1\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      containers:\n      - name: agent\n        image: ghcr.io/acme/agent:v1\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+            .args(args)
+            .env("KUBECONFIG", te.dir.join("kubeconfig"))
+            .output()
+            .unwrap()
+    };
+    let rendered = run(&["render", "-k", dir.path().to_str().unwrap()]);
+    let apply = Command::new(te.dir.join("bin/kubectl"))
+        .args(["apply", "-f", "-"])
+        .env("KUBECONFIG", te.dir.join("kubeconfig"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        apply
+            .stdin
+            .as_ref()
+            .unwrap()
+            .write_all(&rendered.stdout)
+            .unwrap();
+    }
+    assert!(apply.wait_with_output().unwrap().status.success());
+    let d = dir.path().to_str().unwrap();
+    let st = run(&["status", "-k", d, "-w", "--timeout", "60s"]);
+    assert_eq!(st.status.code(), Some(0), "{}", stderr(&st));
+    for (image, want) in [
+        ("ghcr.io/acme/db:v2", 0),
+        ("ghcr.io/acme/db:v3-crash", 3),
+        ("ghcr.io/acme/agent:v2", 0),
+        ("ghcr.io/acme/agent:v3-crash", 3),
+    ] {
+        let out = run(&["deploy", "-k", d, "--image", image, "--timeout", "90s"]);
+        assert_eq!(out.status.code(), Some(want), "{image}: {}", stderr(&out));
+    }
+    let h = run(&["history", "-k", d, "-o", "json"]);
+    let h: serde_json::Value = serde_json::from_slice(&h.stdout).unwrap();
+    let statuses: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "rolled-back").count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "succeeded").count(),
+        2,
+        "{statuses:?}"
     );
 }
