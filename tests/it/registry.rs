@@ -172,3 +172,131 @@ async fn unreachable_registry_is_a_clear_error() {
         .unwrap_err();
     assert!(matches!(err, RegistryError::Http { .. }), "{err}");
 }
+
+/// A scripted registry (a mock: the point is the client's logic) that asks for a
+/// bearer token, pages its tag list, and rate-limits the first page once.
+fn token_registry() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = log.clone();
+    std::thread::spawn(move || {
+        let mut limited = false;
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            let mut auth = String::new();
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                if h == "\r\n" || h.is_empty() {
+                    break;
+                }
+                if h.to_ascii_lowercase().starts_with("authorization:") {
+                    auth = h.trim().splitn(2, ':').nth(1).unwrap().trim().to_string();
+                }
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
+            seen.lock().unwrap().push(format!("{path} [{auth}]"));
+            let (status, headers, body) = if path.starts_with("/token") {
+                if auth == "Basic Ym9iOnMzY3JldA=="
+                    && path.contains("scope=repository%3Aacme%2Fapi%3Apull")
+                {
+                    ("200 OK", String::new(), r#"{"token":"t0k3n"}"#.to_string())
+                } else {
+                    ("401 Unauthorized", String::new(), "{}".to_string())
+                }
+            } else if auth != "Bearer t0k3n" {
+                (
+                    "401 Unauthorized",
+                    format!(
+                        "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:{port}/token\",service=\"reg\",scope=\"repository:acme/api:pull\"\r\n"
+                    ),
+                    "{}".to_string(),
+                )
+            } else if path.contains("last=v1") {
+                (
+                    "200 OK",
+                    String::new(),
+                    r#"{"name":"acme/api","tags":["v2","v3"]}"#.to_string(),
+                )
+            } else if !limited {
+                limited = true;
+                (
+                    "429 Too Many Requests",
+                    "Retry-After: 0\r\n".to_string(),
+                    "{}".to_string(),
+                )
+            } else {
+                (
+                    "200 OK",
+                    "Link: </v2/acme/api/tags/list?last=v1&n=1000>; rel=\"next\"\r\n".to_string(),
+                    r#"{"name":"acme/api","tags":["v0","v1"]}"#.to_string(),
+                )
+            };
+            let mut s = stream;
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\n{headers}content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, log)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bearer_token_challenge_pagination_and_rate_limit_retry() {
+    let (port, log) = token_registry();
+    let host = format!("127.0.0.1:{port}");
+    let c = Client::new(Options {
+        insecure: vec![host.clone()],
+        credentials: Some(Credentials {
+            username: "bob".into(),
+            password: "s3cret".into(),
+        }),
+        docker_config: None,
+        ..Options::default()
+    })
+    .unwrap();
+    let tags = c
+        .list_tags(&ImageRef::parse(&format!("{host}/acme/api")).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(tags, ["v0", "v1", "v2", "v3"]);
+    let log = log.lock().unwrap().clone();
+    assert!(
+        log[0].ends_with("[]"),
+        "first request is anonymous: {log:?}"
+    );
+    assert!(
+        log[1].starts_with("/token?"),
+        "then the token realm: {log:?}"
+    );
+    assert!(
+        log.iter().filter(|l| l.contains("Bearer t0k3n")).count() >= 3,
+        "429 retried, then both pages: {log:?}"
+    );
+    // Wrong credentials: a clear 401 error.
+    let bad = Client::new(Options {
+        insecure: vec![host.clone()],
+        credentials: Some(Credentials {
+            username: "bob".into(),
+            password: "nope".into(),
+        }),
+        docker_config: None,
+        ..Options::default()
+    })
+    .unwrap();
+    let err = bad
+        .list_tags(&ImageRef::parse(&format!("{host}/acme/api")).unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Unauthorized { .. }), "{err}");
+}

@@ -421,3 +421,82 @@ fn resolve_picks_by_policy_from_a_real_registry_and_edits_the_resource_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no tag of"));
     assert_eq!(g.read("dev/deploy.yaml"), before);
 }
+
+/// Credentials from a docker credential helper (`credHelpers` in DOCKER_CONFIG),
+/// against a real registry with htpasswd basic auth.
+#[test]
+fn credential_helper_from_docker_config() {
+    let reg = Registry::start_with_auth("ci", "pa55");
+    reg.push("acme/api", "v1.2.0", "a");
+    reg.push("acme/api", "v1.2.7", "b");
+    let image = format!("{}/acme/api", reg.host());
+    let src = own_file_repo(&image, &format!("{image}:v1.2.0"));
+    let g = GitOps::from_dir(src.path());
+    let tools = tempfile::tempdir().unwrap();
+    let helper = tools.path().join("docker-credential-testhelper");
+    std::fs::write(&helper, "#!/bin/sh\nread server\necho \"{\\\"Username\\\":\\\"ci\\\",\\\"Secret\\\":\\\"pa55\\\"}\"\n").unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&helper)
+        .status()
+        .unwrap();
+    let docker = tempfile::tempdir().unwrap();
+    std::fs::write(
+        docker.path().join("config.json"),
+        format!(r#"{{"credHelpers":{{"{}":"testhelper"}}}}"#, reg.host()),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        tools.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+        .args([
+            "set-image",
+            "dev",
+            &image,
+            "--resolve",
+            "--insecure-registry",
+            &reg.host(),
+        ])
+        .current_dir(&g.work)
+        .env("DOCKER_CONFIG", docker.path())
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        g.read("dev/deploy.yaml")
+            .contains(&format!("image: {image}:v1.2.7"))
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("pa55"),
+        "secrets are never printed"
+    );
+    // Without credentials: a 401 that says what to do, and nothing written.
+    let out = Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+        .args([
+            "set-image",
+            "dev",
+            &image,
+            "--resolve",
+            "--insecure-registry",
+            &reg.host(),
+            "--allow-dirty",
+        ])
+        .current_dir(&g.work)
+        .env("DOCKER_CONFIG", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("docker login"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
