@@ -195,7 +195,7 @@ fn token_registry() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
                     break;
                 }
                 if h.to_ascii_lowercase().starts_with("authorization:") {
-                    auth = h.trim().splitn(2, ':').nth(1).unwrap().trim().to_string();
+                    auth = h.trim().split_once(':').unwrap().1.trim().to_string();
                 }
             }
             let path = request_line
