@@ -25,4 +25,6 @@ testenv/up
 
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
+# The kustomize conformance corpus first, with its "N passed, M failed" line shown.
+cargo test --test it conformance -- --nocapture 2>&1 | grep -E "^conformance:|^FAIL" || true
 cargo test --all-targets
