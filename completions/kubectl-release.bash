@@ -341,7 +341,7 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__deploy)
-            opts="-k -n -o -v -h -V --kustomize --image --resolve --dry-run --no-undo --undo-on-interrupt --timeout --soak --readiness-timeout --max-restarts --insecure-registry --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            opts="-k -n -o -v -h -V --kustomize --image --resolve --dry-run --no-undo --undo-on-interrupt --write-back --push --allow-dirty --timeout --soak --readiness-timeout --max-restarts --insecure-registry --kubeconfig --context --namespace --output --repo --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

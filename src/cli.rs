@@ -140,6 +140,16 @@ pub struct DeployArgs {
     /// On Ctrl-C, undo instead of leaving the release in place.
     #[arg(long)]
     pub undo_on_interrupt: bool,
+    /// First write the image back to the environment's overlay and commit it (as `set-image --commit`);
+    /// when the release is undone, revert that commit too, so the GitOps controller does not re-apply it.
+    #[arg(long, requires = "target")]
+    pub write_back: bool,
+    /// With --write-back: push the commit (and the revert).
+    #[arg(long, requires = "write_back")]
+    pub push: bool,
+    /// With --write-back: edit even when the working tree has uncommitted changes.
+    #[arg(long, requires = "write_back")]
+    pub allow_dirty: bool,
     #[command(flatten)]
     pub gates: GateArgs,
     /// Reach this registry host over plain HTTP (repeatable).

@@ -233,7 +233,32 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
             undo_of: None,
         };
         let _ = &r.target;
+        // Git first: the overlay says what should run, then the cluster follows.
+        let committed = if a.write_back {
+            let env = r.env.clone().ok_or_else(|| CmdError::Usage("--write-back needs an environment".into()))?;
+            let args = crate::cli::SetImageArgs {
+                env,
+                image: new_image.clone(),
+                resolve: false,
+                policy: None,
+                commit: true,
+                push: a.push,
+                dry_run: false,
+                allow_dirty: a.allow_dirty,
+                insecure_registry: a.insecure_registry.clone(),
+            };
+            let committed = tokio::task::block_in_place(|| super::set_image_impl(cli, &args, true))?;
+            if committed.is_none() {
+                report("the overlay already sets this image; nothing committed");
+            }
+            committed
+        } else {
+            None
+        };
         let outcome = release::run(&c, &plans, &opts, &report).await?;
+        if let (Outcome::RolledBack(_), Some(cm)) = (&outcome, &committed) {
+            revert_write_back(cm, &report);
+        }
         Ok(outcome_code(&outcome, &report))
     })
 }
@@ -538,4 +563,29 @@ pub fn history(cli: &Cli, a: &HistoryArgs) -> Result<i32, CmdError> {
 fn short(image: &str) -> &str {
     let p = Path::new(image);
     p.file_name().and_then(|f| f.to_str()).unwrap_or(image)
+}
+
+/// Reverts a write-back commit (and pushes the revert) after the release was undone,
+/// so the GitOps controller does not re-apply the bad version.
+fn revert_write_back(cm: &super::Committed, report: &dyn Fn(&str)) {
+    let short = &cm.sha[..cm.sha.len().min(12)];
+    match cm.repo.run(&["revert", "--no-edit", &cm.sha]) {
+        Ok(_) => {
+            report(&format!("reverted commit {short} in git"));
+            if let Some((remote, branch)) = &cm.pushed {
+                match cm.repo.push_with_rebase(remote, branch, 3) {
+                    Ok(()) => report(&format!("pushed the revert to {remote}/{branch}")),
+                    Err(e) => report(&format!(
+                        "WARNING: the revert of {short} is committed locally but could not be pushed ({e}); push it by hand, or the GitOps controller will re-apply the bad version"
+                    )),
+                }
+            }
+        }
+        Err(e) => {
+            let _ = cm.repo.run(&["revert", "--abort"]);
+            report(&format!(
+                "WARNING: could not revert commit {short} in git ({e}); run `git revert {short}` and push, or the GitOps controller will re-apply the bad version"
+            ));
+        }
+    }
 }

@@ -364,6 +364,24 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CmdError> {
 }
 
 fn set_image(cli: &Cli, a: &SetImageArgs) -> Result<i32, CmdError> {
+    set_image_impl(cli, a, false)?;
+    Ok(exit::OK)
+}
+
+/// A write-back commit, for `deploy --write-back` to revert when the release is undone.
+pub(crate) struct Committed {
+    pub repo: crate::git::Repo,
+    pub sha: String,
+    /// (remote, branch) when pushed.
+    pub pushed: Option<(String, String)>,
+}
+
+/// `set-image`; `quiet` skips printing the diff/patch (used by `deploy --write-back`).
+pub(crate) fn set_image_impl(
+    cli: &Cli,
+    a: &SetImageArgs,
+    quiet: bool,
+) -> Result<Option<Committed>, CmdError> {
     let cwd = std::env::current_dir()?;
     let loaded = config::Loaded::find(cli.global.repo.as_deref(), &cwd)?;
     let env = loaded.env(&a.env)?.clone();
@@ -495,7 +513,7 @@ fn set_image(cli: &Cli, a: &SetImageArgs) -> Result<i32, CmdError> {
             "{}: {name} is already {} ({label}); nothing to do",
             a.env, edit.new_ref
         );
-        return Ok(exit::OK);
+        return Ok(None);
     }
     let diff = gitops::unified_diff(&edit, &label);
     if a.dry_run {
@@ -503,8 +521,10 @@ fn set_image(cli: &Cli, a: &SetImageArgs) -> Result<i32, CmdError> {
             "{}: would set {} -> {} in {label} (dry run; nothing written)",
             a.env, edit.old_ref, edit.new_ref
         );
-        print_result(&diff)?;
-        return Ok(exit::OK);
+        if !quiet {
+            print_result(&diff)?;
+        }
+        return Ok(None);
     }
 
     let commit = a.commit || a.push || env.git.commit;
@@ -542,6 +562,7 @@ fn set_image(cli: &Cli, a: &SetImageArgs) -> Result<i32, CmdError> {
     }
     eprintln!("{}: {} -> {} ({label})", a.env, edit.old_ref, edit.new_ref);
 
+    let mut committed = None;
     if let (true, Some(r)) = (commit, &repo) {
         let mut message = env.git.message(&a.env, &name, &edit.old_ref, &edit.new_ref);
         message.push_str(&format!(
@@ -576,10 +597,23 @@ fn set_image(cli: &Cli, a: &SetImageArgs) -> Result<i32, CmdError> {
                 return Err(e.into());
             }
             eprintln!("pushed to {}/{branch}", env.git.remote);
+            committed = Some(Committed {
+                repo: r.clone(),
+                sha,
+                pushed: Some((env.git.remote.clone(), branch)),
+            });
+        } else {
+            committed = Some(Committed {
+                repo: r.clone(),
+                sha,
+                pushed: None,
+            });
         }
     }
-    print_result(&diff)?;
-    Ok(exit::OK)
+    if !quiet {
+        print_result(&diff)?;
+    }
+    Ok(committed)
 }
 
 /// Where to change the image: the overlay's `images:` entry, else `image:` fields in

@@ -790,3 +790,104 @@ async fn statefulset_and_daemonset_releases() {
         "{statuses:?}"
     );
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `deploy --write-back --push`: the image is committed and pushed first; a failed
+/// release is undone live AND reverted in git, so Argo CD will not re-apply it.
+#[tokio::test(flavor = "multi_thread")]
+async fn write_back_commits_and_a_rollback_reverts_in_git() {
+    let env = setup("rel-git", "ghcr.io/acme/api:v1.0.0").await;
+    let repo = env_repo(&env, "      timeout: 90s\n");
+    let (work, remote) = (repo.path().join("work"), repo.path().join("remote.git"));
+    std::fs::create_dir_all(&work).unwrap();
+    for f in ["kubectl-release.yaml", "prod"] {
+        std::fs::rename(repo.path().join(f), work.join(f)).unwrap();
+    }
+    git(
+        repo.path(),
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            remote.to_str().unwrap(),
+        ],
+    );
+    git(&work, &["init", "-q", "-b", "main"]);
+    for (k, v) in [
+        ("user.email", "ci@example.com"),
+        ("user.name", "CI"),
+        ("commit.gpgsign", "false"),
+    ] {
+        git(&work, &["config", k, v]);
+    }
+    git(&work, &["add", "-A"]);
+    git(&work, &["commit", "-q", "-m", "initial"]);
+    git(
+        &work,
+        &["remote", "add", "origin", remote.to_str().unwrap()],
+    );
+    git(&work, &["push", "-q", "origin", "main"]);
+    let run = |image: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+            .args(["deploy", "prod", "--image", image, "--write-back", "--push"])
+            .current_dir(&work)
+            .env("KUBECONFIG", env.te.dir.join("kubeconfig"))
+            .output()
+            .unwrap()
+    };
+    let out = run("ghcr.io/acme/api:v1.1.0");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(work.join("prod/d.yaml"))
+            .unwrap()
+            .contains("image: ghcr.io/acme/api:v1.1.0")
+    );
+    assert_eq!(
+        git(&remote, &["rev-parse", "main"]),
+        git(&work, &["rev-parse", "HEAD"]),
+        "pushed"
+    );
+
+    let out = run("ghcr.io/acme/api:v1.2.0-crash");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("reverted commit"), "{}", stderr(&out));
+    let subjects = git(&work, &["log", "--format=%s", "-3"]);
+    let lines: Vec<&str> = subjects.lines().collect();
+    assert!(lines[0].starts_with("Revert \"release(prod)"), "{subjects}");
+    assert!(
+        lines[1].starts_with("release(prod): ghcr.io/acme/api v1.1.0 -> v1.2.0-crash"),
+        "{subjects}"
+    );
+    assert!(
+        std::fs::read_to_string(work.join("prod/d.yaml"))
+            .unwrap()
+            .contains("image: ghcr.io/acme/api:v1.1.0"),
+        "git says v1.1.0 again"
+    );
+    assert_eq!(
+        git(&remote, &["rev-parse", "main"]),
+        git(&work, &["rev-parse", "HEAD"]),
+        "the revert is pushed"
+    );
+    assert_eq!(
+        env.image().await,
+        "ghcr.io/acme/api:v1.1.0",
+        "and the cluster runs it"
+    );
+}
