@@ -7,7 +7,7 @@
 //! checks that both stdouts are byte-identical: a difference is a renderer bug,
 //! reported with the first differing line, and the bench fails.
 //!
-//! Usage: `cargo bench --bench render [-- SIZE...] [--runs N] [--keep]`
+//! Usage: `cargo bench --bench render [-- SIZE...] [--runs N] [--keep] [--generate-only DIR]`
 //! (or `scripts/bench.sh`). Cargo builds the `kubectl-release` binary with the
 //! bench profile (which inherits `release`) into `target/release/` before running
 //! this, and hands its path over as `CARGO_BIN_EXE_kubectl-release`.
@@ -30,6 +30,20 @@ const DEFAULT_SIZES: &[usize] = &[200, 2_000, 10_000];
 
 fn main() {
     let opts = Options::from_args();
+    if let Some(dir) = &opts.generate_only {
+        // For profiling: write the repos and stop.
+        for &size in &opts.sizes {
+            let repo = dir.join(format!("repo-{size}"));
+            let g = generate_repo(&repo, size, opts.smp_lists);
+            println!(
+                "{}/envs/prod: {} services, {} files",
+                repo.display(),
+                g.services,
+                g.files
+            );
+        }
+        return;
+    }
     let ours = PathBuf::from(env!("CARGO_BIN_EXE_kubectl-release"));
     let kustomize = ensure_kustomize();
     println!("kubectl-release: {}", ours.display());
@@ -66,21 +80,28 @@ fn main() {
 
         let mut ours_t = Vec::new();
         let mut kust_t = Vec::new();
+        let mut ours_cpu = Vec::new();
+        let mut kust_cpu = Vec::new();
         let mut ours_rss = 0u64;
         let mut kust_rss = 0u64;
         for i in 0..runs {
             let a = run_measured(&ours, &["render", "-k"], &env, &out_ours);
             let b = run_measured(&kustomize, &["build"], &env, &out_kust);
             println!(
-                "  run {}/{runs}: kubectl-release {:>8.1} ms {:>7} KiB | kustomize {:>9.1} ms {:>8} KiB",
+                "  run {}/{runs}: kubectl-release {:>8.1} ms (cpu {:>8.1}) {:>7} KiB \
+                 | kustomize {:>9.1} ms (cpu {:>9.1}) {:>8} KiB",
                 i + 1,
                 ms(a.wall),
+                ms(a.cpu),
                 a.max_rss_kib,
                 ms(b.wall),
+                ms(b.cpu),
                 b.max_rss_kib
             );
             ours_t.push(a.wall);
             kust_t.push(b.wall);
+            ours_cpu.push(a.cpu);
+            kust_cpu.push(b.cpu);
             ours_rss = ours_rss.max(a.max_rss_kib);
             kust_rss = kust_rss.max(b.max_rss_kib);
         }
@@ -89,6 +110,8 @@ fn main() {
             resources: count,
             ours: median(&mut ours_t),
             kust: median(&mut kust_t),
+            ours_cpu: median(&mut ours_cpu),
+            kust_cpu: median(&mut kust_cpu),
             ours_rss,
             kust_rss,
         });
@@ -106,6 +129,7 @@ struct Options {
     runs: Option<usize>,
     keep: bool,
     smp_lists: bool,
+    generate_only: Option<PathBuf>,
 }
 
 impl Options {
@@ -113,12 +137,18 @@ impl Options {
         let mut sizes = Vec::new();
         let mut runs = None;
         let mut keep = false;
+        let mut generate_only = None;
         let mut args = std::env::args().skip(1);
         while let Some(a) = args.next() {
             match a.as_str() {
                 // cargo bench passes --bench to harness = false targets.
                 "--bench" => {}
                 "--keep" => keep = true,
+                "--generate-only" => {
+                    generate_only = Some(PathBuf::from(
+                        args.next().expect("--generate-only takes a directory"),
+                    ))
+                }
                 "--runs" => {
                     runs = Some(
                         args.next()
@@ -129,7 +159,9 @@ impl Options {
                 s => match s.replace(['_', ','], "").parse() {
                     Ok(n) => sizes.push(n),
                     Err(_) => {
-                        panic!("unknown argument {s:?}; usage: [SIZE...] [--runs N] [--keep]")
+                        panic!(
+                            "unknown argument {s:?}; usage: [SIZE...] [--runs N] [--keep] [--generate-only DIR]"
+                        )
                     }
                 },
             }
@@ -143,6 +175,7 @@ impl Options {
             runs,
             keep,
             smp_lists,
+            generate_only,
         }
     }
 }
@@ -208,6 +241,9 @@ fn kustomize_version(bin: &Path) -> Option<String> {
 
 struct Measured {
     wall: Duration,
+    /// User + system CPU time of the child: unlike wall time, barely moved by
+    /// other load on the machine.
+    cpu: Duration,
     max_rss_kib: u64,
 }
 
@@ -258,8 +294,10 @@ fn run_measured(bin: &Path, args: &[&str], dir: &Path, out: &Path) -> Measured {
         args.join(" "),
         dir.display()
     );
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Measured {
         wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         // Linux reports ru_maxrss in KiB.
         max_rss_kib: usage.ru_maxrss as u64,
     }
@@ -348,47 +386,62 @@ struct Row {
     resources: usize,
     ours: Duration,
     kust: Duration,
+    ours_cpu: Duration,
+    kust_cpu: Duration,
     ours_rss: u64,
     kust_rss: u64,
 }
 
 fn print_table(rows: &[Row]) {
+    let ratio = |k: Duration, o: Duration| k.as_secs_f64() / o.as_secs_f64();
     println!(
-        "\n{:>7} {:>9} | {:>14} {:>13} {:>7} | {:>12} {:>12} {:>7}",
+        "\n{:>6} {:>9} | {:>10} {:>10} {:>7} | {:>10} {:>10} {:>7} | {:>9} {:>9} {:>6}",
         "size",
         "resources",
-        "k-release ms",
-        "kustomize ms",
-        "speed×",
+        "k-rel ms",
+        "kust ms",
+        "speed",
+        "k-rel cpu",
+        "kust cpu",
+        "cpu",
         "k-rel RSS",
         "kust RSS",
-        "mem ÷"
+        "mem"
     );
-    println!("{}", "-".repeat(96));
+    println!("{}", "-".repeat(114));
     for r in rows {
         println!(
-            "{:>7} {:>9} | {:>14.1} {:>13.1} {:>6.1}x | {:>8.1} MiB {:>8.1} MiB {:>6.1}x",
+            "{:>6} {:>9} | {:>10.1} {:>10.1} {:>6.1}x | {:>10.1} {:>10.1} {:>6.1}x | {:>5.1} MiB {:>5.1} MiB {:>5.1}x",
             r.size,
             r.resources,
             ms(r.ours),
             ms(r.kust),
-            r.kust.as_secs_f64() / r.ours.as_secs_f64(),
+            ratio(r.kust, r.ours),
+            ms(r.ours_cpu),
+            ms(r.kust_cpu),
+            ratio(r.kust_cpu, r.ours_cpu),
             r.ours_rss as f64 / 1024.0,
             r.kust_rss as f64 / 1024.0,
             r.kust_rss as f64 / r.ours_rss as f64
         );
     }
+    println!(
+        "(ms: median wall time; cpu: median user+sys ms; RSS: peak over the runs; \
+         speed/cpu/mem: kustomize ÷ kubectl-release)"
+    );
     let per = |d: Duration, n: usize| d.as_secs_f64() * 1e6 / n as f64;
     let line = |name: &str, f: &dyn Fn(&Row) -> Duration| {
         let parts: Vec<String> = rows
             .iter()
             .map(|r| format!("{} → {:.1} µs", r.resources, per(f(r), r.resources)))
             .collect();
-        println!("  {name:<16} {}", parts.join(", "));
+        println!("  {name:<22} {}", parts.join(", "));
     };
-    println!("\nmedian render time per resource (flat = linear growth):");
-    line("kubectl-release:", &|r| r.ours);
-    line("kustomize:", &|r| r.kust);
+    println!("\nrender time per resource (flat = linear growth):");
+    line("kubectl-release wall:", &|r| r.ours);
+    line("kubectl-release cpu:", &|r| r.ours_cpu);
+    line("kustomize wall:", &|r| r.kust);
+    line("kustomize cpu:", &|r| r.kust_cpu);
 }
 
 // ---------------------------------------------------------------------------
