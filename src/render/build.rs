@@ -40,10 +40,15 @@ impl Default for Acc {
 
 impl Acc {
     /// Appends resources, refusing an id that is already present.
-    fn append(&mut self, new: Vec<Resource>, file: &str) -> Result<(), RenderError> {
+    fn append(
+        &mut self,
+        ids: &mut std::collections::HashSet<super::resource::ResId>,
+        new: Vec<Resource>,
+        file: &str,
+    ) -> Result<(), RenderError> {
         for r in new {
             let id = r.cur_id();
-            if self.resources.iter().any(|e| e.cur_id() == id) {
+            if !ids.insert(id.clone()) {
                 return Err(RenderError::DuplicateId {
                     id: id.to_string(),
                     file: file.to_string(),
@@ -192,8 +197,10 @@ impl<'a> Builder<'a> {
         self.stack.push(canonical);
         let shown = self.display(file);
 
+        let mut ids: std::collections::HashSet<_> =
+            acc.resources.iter().map(|r| r.cur_id()).collect();
         for entry in &k.resources {
-            self.accumulate_resource(dir, file, entry, &mut acc)?;
+            self.accumulate_resource(dir, file, entry, &mut acc, &mut ids)?;
         }
         let mut config_files = Vec::new();
         for c in &k.configurations {
@@ -284,6 +291,7 @@ impl<'a> Builder<'a> {
         file: &Path,
         entry: &str,
         acc: &mut Acc,
+        ids: &mut std::collections::HashSet<super::resource::ResId>,
     ) -> Result<(), RenderError> {
         if entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@") {
             return Err(RenderError::Unsupported {
@@ -304,7 +312,7 @@ impl<'a> Builder<'a> {
                 });
             }
             let sub_acc = self.accumulate_target(&path, &sub, &sub_file, Acc::default())?;
-            acc.append(sub_acc.resources, &self.display(file))?;
+            acc.append(ids, sub_acc.resources, &self.display(file))?;
             super::vars::merge_base_vars(&mut acc.vars, sub_acc.vars, &self.display(&path))
                 .map_err(|e| RenderError::transform(&self.display(file), e))?;
             acc.config
@@ -319,7 +327,7 @@ impl<'a> Builder<'a> {
         for r in resources.iter_mut() {
             r.origin = Some(origin.clone());
         }
-        acc.append(resources, &shown)
+        acc.append(ids, resources, &shown)
     }
 
     fn run_generators(
@@ -363,7 +371,7 @@ impl<'a> Builder<'a> {
                     generator::generate(spec, secret, &inputs, k.generator_options.as_ref())
                         .map_err(|e| RenderError::Generator {
                             file: shown.clone(),
-                            source: e,
+                            error: e,
                         })?;
                 let mut r = Resource::new(obj, shown.clone());
                 r.generated = Some(Generated {
@@ -399,7 +407,7 @@ impl<'a> Builder<'a> {
                     generator::generate(spec, *secret, &inputs, None).map_err(|e| {
                         RenderError::Generator {
                             file: shown_cfg.clone(),
-                            source: e,
+                            error: e,
                         }
                     })?;
                 let mut r = Resource::new(obj, shown_cfg.clone());

@@ -60,17 +60,16 @@ pub enum RenderError {
     Invalid { file: String, message: String },
     #[error("{file}: {what} is not supported by the built-in renderer; use `--engine kustomize`")]
     Unsupported { file: String, what: String },
-    #[error("{file}: {source}")]
+    // The cause is part of the message (not a `source`), so it is printed once.
+    #[error("{file}: {error}")]
     Generator {
         file: String,
-        #[source]
-        source: generator::GeneratorError,
+        error: generator::GeneratorError,
     },
-    #[error("{file}: {source}")]
+    #[error("{file}: {error}")]
     Transform {
         file: String,
-        #[source]
-        source: transform::TransformError,
+        error: transform::TransformError,
     },
 }
 
@@ -78,7 +77,7 @@ impl RenderError {
     pub(crate) fn transform(file: &str, source: transform::TransformError) -> Self {
         RenderError::Transform {
             file: file.to_string(),
-            source,
+            error: source,
         }
     }
 }

@@ -66,7 +66,44 @@ fn group_ns(id: &ResId) -> Option<&str> {
 
 /// Objects a referrer may point at: cluster-scoped ones, ones in its namespace,
 /// and for a RoleBinding the namespaces of its ServiceAccount subjects.
-fn could_be_referenced(cands: &[Cand], referrer: &Resource) -> Result<Vec<usize>, TransformError> {
+struct Index {
+    cluster: Vec<usize>,
+    by_ns: std::collections::HashMap<String, Vec<usize>>,
+    by_prev_name: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    fn new(cands: &[Cand]) -> Self {
+        let mut ix = Index {
+            cluster: Vec::new(),
+            by_ns: Default::default(),
+            by_prev_name: Default::default(),
+        };
+        for (i, c) in cands.iter().enumerate() {
+            if c.cur.gvk.is_cluster_scoped() {
+                ix.cluster.push(i);
+            } else {
+                ix.by_ns
+                    .entry(c.cur.effective_namespace().to_string())
+                    .or_default()
+                    .push(i);
+            }
+            for p in &c.prev {
+                let v = ix.by_prev_name.entry(p.name.clone()).or_default();
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
+            }
+        }
+        ix
+    }
+}
+
+fn could_be_referenced(
+    cands: &[Cand],
+    ix: &Index,
+    referrer: &Resource,
+) -> Result<Vec<usize>, TransformError> {
     let rid = referrer.cur_id();
     if rid.gvk.is_cluster_scoped() {
         return Ok((0..cands.len()).collect());
@@ -93,20 +130,27 @@ fn could_be_referenced(cands: &[Cand], referrer: &Resource) -> Result<Vec<usize>
             }
         }
     }
-    Ok(cands
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| {
-            c.cur.gvk.is_cluster_scoped()
-                || c.cur.ns_equals(&rid)
-                || binding_ns.contains(&c.namespace)
-        })
-        .map(|(i, _)| i)
-        .collect())
+    let mut out: Vec<usize> = ix.cluster.clone();
+    if let Some(v) = ix.by_ns.get(rid.effective_namespace()) {
+        out.extend(v);
+    }
+    if !binding_ns.is_empty() {
+        out.extend(
+            cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| binding_ns.contains(&c.namespace))
+                .map(|(i, _)| i),
+        );
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 struct Ctx<'a> {
     cands: &'a [Cand],
+    ix: &'a Index,
     referrer: &'a Cand,
     referrer_cluster_scoped: bool,
     target: &'a Gvk,
@@ -122,10 +166,11 @@ impl Ctx<'_> {
         same_ns_too: bool,
     ) -> Result<Option<usize>, String> {
         let c = self.cands;
-        let mut v: Vec<usize> = pool
+        let named: &[usize] = self.ix.by_prev_name.get(old).map_or(&[], |v| v.as_slice());
+        let mut v: Vec<usize> = named
             .iter()
             .copied()
-            .filter(|&i| c[i].prev.iter().any(|id| id.name == old))
+            .filter(|i| pool.binary_search(i).is_ok())
             .filter(|&i| c[i].prev.iter().any(|id| self.target.selects(&id.gvk)))
             .filter(|&i| match &self.role_ref {
                 Some(rr) => c[i].prev.iter().any(|id| rr.selects(&id.gvk)),
@@ -259,11 +304,12 @@ pub fn fix(resources: &mut [Resource], config: &TransformerConfig) -> Result<(),
         }
     }
     let cands: Vec<Cand> = resources.iter().map(Cand::of).collect();
+    let ix = Index::new(&cands);
     for (i, list) in filters.iter().enumerate() {
         if list.is_empty() {
             continue;
         }
-        let pool = could_be_referenced(&cands, &resources[i])?;
+        let pool = could_be_referenced(&cands, &ix, &resources[i])?;
         let referrer = &cands[i];
         for (nr, spec) in list {
             let path = spec.path.join("/");
@@ -274,6 +320,7 @@ pub fn fix(resources: &mut [Resource], config: &TransformerConfig) -> Result<(),
             };
             let ctx = Ctx {
                 cands: &cands,
+                ix: &ix,
                 referrer,
                 referrer_cluster_scoped: referrer.cur.gvk.is_cluster_scoped(),
                 target: &nr.gvk,

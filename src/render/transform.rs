@@ -106,8 +106,25 @@ pub struct TransformerConfig {
     pub var_reference: Vec<Spec>,
 }
 
+static DEFAULT_CONFIG: std::sync::LazyLock<TransformerConfig> =
+    std::sync::LazyLock::new(TransformerConfig::build_default);
+
+/// The defaults as an accumulation sees them: merged into an empty config.
+static MERGED_DEFAULT: std::sync::LazyLock<TransformerConfig> = std::sync::LazyLock::new(|| {
+    let mut c = TransformerConfig::empty();
+    c.merge_slow(&DEFAULT_CONFIG)
+        .expect("the built-in field specs merge");
+    c
+});
+
 impl Default for TransformerConfig {
     fn default() -> Self {
+        DEFAULT_CONFIG.clone()
+    }
+}
+
+impl TransformerConfig {
+    fn build_default() -> Self {
         TransformerConfig {
             name_prefix: specs(builtin::NAME_PREFIX),
             name_suffix: specs(builtin::NAME_SUFFIX),
@@ -193,6 +210,20 @@ impl TransformerConfig {
 
     /// kustomize's `TransformerConfig.Merge`: `other`'s specs merged into ours, then sorted.
     pub fn merge(&mut self, other: &TransformerConfig) -> Result<(), TransformError> {
+        // Fast paths (every level of a large repo merges the defaults): merging a
+        // config into itself changes nothing, and the defaults merged into an empty
+        // config are computed once.
+        if self == other {
+            return Ok(());
+        }
+        if *self == TransformerConfig::empty() && *other == *DEFAULT_CONFIG {
+            *self = MERGED_DEFAULT.clone();
+            return Ok(());
+        }
+        self.merge_slow(other)
+    }
+
+    fn merge_slow(&mut self, other: &TransformerConfig) -> Result<(), TransformError> {
         self.name_prefix = merge_specs(&self.name_prefix, &other.name_prefix)?;
         self.name_suffix = merge_specs(&self.name_suffix, &other.name_suffix)?;
         self.namespace = merge_specs(&self.namespace, &other.namespace)?;
@@ -996,9 +1027,20 @@ pub fn selects(sel: &Selector, r: &Resource) -> Result<bool, String> {
     Ok(true)
 }
 
+/// An anchored regex, compiled once per pattern: selectors are matched against
+/// every resource, and compiling per match dominated large renders.
 fn anchored(pattern: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(&format!("^(?:{pattern})$"))
-        .map_err(|e| format!("invalid name pattern {pattern:?}: {e}"))
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::Regex::new(&format!("^(?:{pattern})$"))
+        .map_err(|e| format!("invalid name pattern {pattern:?}: {e}"))?;
+    CACHE.with(|c| c.borrow_mut().insert(pattern.to_string(), re.clone()));
+    Ok(re)
 }
 
 /// Kubernetes label selector syntax: `a=b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`.
