@@ -15,7 +15,7 @@ use super::kustomization::{
     Behavior, FILE_NAMES, KustKind, Kustomization, KustomizationError, PatchSource, SortOrder,
 };
 use super::resource::{Generated, Resource};
-use super::transform::{self, TransformerConfig};
+use super::transform;
 use super::yaml::{self, YamlError};
 use super::{RenderError, order, plugins};
 
@@ -25,7 +25,7 @@ pub struct Acc {
     pub resources: Vec<Resource>,
     pub vars: Vec<super::kustomization::Var>,
     /// Starts empty; each level merges in the defaults plus its `configurations:`.
-    pub config: TransformerConfig,
+    pub config: transform::SharedConfig,
 }
 
 impl Default for Acc {
@@ -33,7 +33,7 @@ impl Default for Acc {
         Acc {
             resources: Vec::new(),
             vars: Vec::new(),
-            config: TransformerConfig::empty(),
+            config: transform::shared_empty(),
         }
     }
 }
@@ -207,15 +207,14 @@ impl<'a> Builder<'a> {
             let path = normalize(&dir.join(c));
             config_files.push((self.read_text(&path, file)?, self.display(&path)));
         }
-        let level = TransformerConfig::for_level(&config_files)
+        let level = transform::shared_for_level(&config_files)
             .map_err(|e| RenderError::transform(&shown, e))?;
-        acc.config
-            .merge(&level)
+        transform::merge_shared(&mut acc.config, &level)
             .map_err(|e| RenderError::transform(&shown, e))?;
         for c in &k.crds {
             let path = normalize(&dir.join(c));
             let text = self.read_text(&path, file)?;
-            acc.config
+            std::sync::Arc::make_mut(&mut acc.config)
                 .merge_crd(&text, &self.display(&path))
                 .map_err(|e| RenderError::transform(&shown, e))?;
         }
@@ -315,8 +314,7 @@ impl<'a> Builder<'a> {
             acc.append(ids, sub_acc.resources, &self.display(file))?;
             super::vars::merge_base_vars(&mut acc.vars, sub_acc.vars, &self.display(&path))
                 .map_err(|e| RenderError::transform(&self.display(file), e))?;
-            acc.config
-                .merge(&sub_acc.config)
+            transform::merge_shared(&mut acc.config, &sub_acc.config)
                 .map_err(|e| RenderError::transform(&self.display(file), e))?;
             return Ok(());
         }

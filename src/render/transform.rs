@@ -109,13 +109,52 @@ pub struct TransformerConfig {
 static DEFAULT_CONFIG: std::sync::LazyLock<TransformerConfig> =
     std::sync::LazyLock::new(TransformerConfig::build_default);
 
-/// The defaults as an accumulation sees them: merged into an empty config.
-static MERGED_DEFAULT: std::sync::LazyLock<TransformerConfig> = std::sync::LazyLock::new(|| {
+/// A transformer config shared between kustomization levels: most levels of a
+/// large repository use exactly the defaults, so they share one copy.
+pub type SharedConfig = std::sync::Arc<TransformerConfig>;
+
+static DEFAULT_SHARED: std::sync::LazyLock<SharedConfig> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(DEFAULT_CONFIG.clone()));
+static EMPTY_SHARED: std::sync::LazyLock<SharedConfig> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(TransformerConfig::empty()));
+/// The defaults as an accumulation sees them: merged into an empty config. Merging
+/// the defaults (or this) into it again changes nothing.
+static MERGED_DEFAULT: std::sync::LazyLock<SharedConfig> = std::sync::LazyLock::new(|| {
     let mut c = TransformerConfig::empty();
     c.merge_slow(&DEFAULT_CONFIG)
         .expect("the built-in field specs merge");
-    c
+    std::sync::Arc::new(c)
 });
+
+/// The config an accumulation starts from.
+pub fn shared_empty() -> SharedConfig {
+    EMPTY_SHARED.clone()
+}
+
+/// One level's config (defaults plus its `configurations:` files), shared when it is just the defaults.
+pub fn shared_for_level(files: &[(String, String)]) -> Result<SharedConfig, TransformError> {
+    if files.is_empty() {
+        Ok(DEFAULT_SHARED.clone())
+    } else {
+        Ok(std::sync::Arc::new(TransformerConfig::for_level(files)?))
+    }
+}
+
+/// kustomize's config merge on shared configs, without copying in the common cases.
+pub fn merge_shared(target: &mut SharedConfig, other: &SharedConfig) -> Result<(), TransformError> {
+    use std::sync::Arc;
+    if Arc::ptr_eq(target, other) || Arc::ptr_eq(other, &EMPTY_SHARED) {
+        return Ok(());
+    }
+    let target_is_base = Arc::ptr_eq(target, &EMPTY_SHARED) || Arc::ptr_eq(target, &MERGED_DEFAULT);
+    if target_is_base
+        && (Arc::ptr_eq(other, &DEFAULT_SHARED) || Arc::ptr_eq(other, &MERGED_DEFAULT))
+    {
+        *target = MERGED_DEFAULT.clone();
+        return Ok(());
+    }
+    Arc::make_mut(target).merge_slow(other)
+}
 
 impl Default for TransformerConfig {
     fn default() -> Self {
@@ -210,16 +249,6 @@ impl TransformerConfig {
 
     /// kustomize's `TransformerConfig.Merge`: `other`'s specs merged into ours, then sorted.
     pub fn merge(&mut self, other: &TransformerConfig) -> Result<(), TransformError> {
-        // Fast paths (every level of a large repo merges the defaults): merging a
-        // config into itself changes nothing, and the defaults merged into an empty
-        // config are computed once.
-        if self == other {
-            return Ok(());
-        }
-        if *self == TransformerConfig::empty() && *other == *DEFAULT_CONFIG {
-            *self = MERGED_DEFAULT.clone();
-            return Ok(());
-        }
         self.merge_slow(other)
     }
 
@@ -527,7 +556,8 @@ pub fn run_builtin(
         note(acc, "PatchTransformer");
     }
     if let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) {
-        let specs = acc.config.namespace.clone();
+        let cfg = acc.config.clone();
+        let specs = &cfg.namespace;
         set_namespace(
             &mut acc.resources,
             ns,
@@ -538,12 +568,14 @@ pub fn run_builtin(
         note(acc, "NamespaceTransformer");
     }
     if let Some(p) = k.name_prefix.as_deref().filter(|p| !p.is_empty()) {
-        let specs = acc.config.name_prefix.clone();
+        let cfg = acc.config.clone();
+        let specs = &cfg.name_prefix;
         prefix_suffix(&mut acc.resources, p, "", &specs)?;
         note(acc, "PrefixTransformer");
     }
     if let Some(s) = k.name_suffix.as_deref().filter(|s| !s.is_empty()) {
-        let specs = acc.config.name_suffix.clone();
+        let cfg = acc.config.clone();
+        let specs = &cfg.name_suffix;
         prefix_suffix(&mut acc.resources, "", s, &specs)?;
         note(acc, "SuffixTransformer");
     }
@@ -554,12 +586,14 @@ pub fn run_builtin(
         note(acc, "LabelTransformer");
     }
     if !k.common_labels.is_empty() {
-        let specs = acc.config.common_labels.clone();
+        let cfg = acc.config.clone();
+        let specs = &cfg.common_labels;
         set_map_entries(&mut acc.resources, &k.common_labels, &specs)?;
         note(acc, "LabelTransformer");
     }
     if !k.common_annotations.is_empty() {
-        let specs = acc.config.common_annotations.clone();
+        let cfg = acc.config.clone();
+        let specs = &cfg.common_annotations;
         set_map_entries(&mut acc.resources, &k.common_annotations, &specs)?;
         note(acc, "AnnotationsTransformer");
     }
@@ -568,12 +602,14 @@ pub fn run_builtin(
         note(acc, "PatchJson6902Transformer");
     }
     for r in &k.replicas {
-        let specs = acc.config.replicas.clone();
+        let cfg = acc.config.clone();
+        let specs = &cfg.replicas;
         set_replicas(&mut acc.resources, &r.name, r.count, &specs)?;
         note(acc, "ReplicaCountTransformer");
     }
     for i in &k.images {
-        let specs = acc.config.images.clone();
+        let cfg = acc.config.clone();
+        let specs = &cfg.images;
         set_image(&mut acc.resources, i, &specs)?;
         note(acc, "ImageTagTransformer");
     }
