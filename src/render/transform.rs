@@ -561,7 +561,7 @@ pub fn run_builtin(
         set_namespace(
             &mut acc.resources,
             ns,
-            &specs,
+            specs,
             false,
             SubjectPolicy::DefaultOnly,
         )?;
@@ -570,13 +570,13 @@ pub fn run_builtin(
     if let Some(p) = k.name_prefix.as_deref().filter(|p| !p.is_empty()) {
         let cfg = acc.config.clone();
         let specs = &cfg.name_prefix;
-        prefix_suffix(&mut acc.resources, p, "", &specs)?;
+        prefix_suffix(&mut acc.resources, p, "", specs)?;
         note(acc, "PrefixTransformer");
     }
     if let Some(s) = k.name_suffix.as_deref().filter(|s| !s.is_empty()) {
         let cfg = acc.config.clone();
         let specs = &cfg.name_suffix;
-        prefix_suffix(&mut acc.resources, "", s, &specs)?;
+        prefix_suffix(&mut acc.resources, "", s, specs)?;
         note(acc, "SuffixTransformer");
     }
     // `labels:` entries first, then `commonLabels` (kustomize's LabelTransformer order).
@@ -588,13 +588,13 @@ pub fn run_builtin(
     if !k.common_labels.is_empty() {
         let cfg = acc.config.clone();
         let specs = &cfg.common_labels;
-        set_map_entries(&mut acc.resources, &k.common_labels, &specs)?;
+        set_map_entries(&mut acc.resources, &k.common_labels, specs)?;
         note(acc, "LabelTransformer");
     }
     if !k.common_annotations.is_empty() {
         let cfg = acc.config.clone();
         let specs = &cfg.common_annotations;
-        set_map_entries(&mut acc.resources, &k.common_annotations, &specs)?;
+        set_map_entries(&mut acc.resources, &k.common_annotations, specs)?;
         note(acc, "AnnotationsTransformer");
     }
     for ((text, origin), p) in &patches.json6902 {
@@ -604,13 +604,13 @@ pub fn run_builtin(
     for r in &k.replicas {
         let cfg = acc.config.clone();
         let specs = &cfg.replicas;
-        set_replicas(&mut acc.resources, &r.name, r.count, &specs)?;
+        set_replicas(&mut acc.resources, &r.name, r.count, specs)?;
         note(acc, "ReplicaCountTransformer");
     }
     for i in &k.images {
         let cfg = acc.config.clone();
         let specs = &cfg.images;
-        set_image(&mut acc.resources, i, &specs)?;
+        set_image(&mut acc.resources, i, specs)?;
         note(acc, "ImageTagTransformer");
     }
     if !patches.replacements.is_empty() {
