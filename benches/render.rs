@@ -15,8 +15,8 @@
 //! Environment:
 //! - `KUSTOMIZE`: a kustomize binary to use instead of the cached v5.5.0 one
 //!   (`$HOME/.cache/kubectl-release/tools/bin/kustomize`, `go install`ed when missing).
-//! - `BENCH_SMP_LISTS=1`: make the per-service strategic-merge patch also merge
-//!   into the `containers` list by name (off by default; see `deployment_patch`).
+//! - `BENCH_SMP_LISTS=0`: keep the per-service strategic-merge patch to maps only
+//!   (by default it also merges into the `containers` list by name; see `deployment_patch`).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -169,7 +169,7 @@ impl Options {
         if sizes.is_empty() {
             sizes = DEFAULT_SIZES.to_vec();
         }
-        let smp_lists = std::env::var("BENCH_SMP_LISTS").is_ok_and(|v| v == "1");
+        let smp_lists = std::env::var("BENCH_SMP_LISTS").map_or(true, |v| v != "0");
         Options {
             sizes,
             runs,

@@ -12,8 +12,8 @@
 # when missing; set KUSTOMIZE=/path/to/kustomize to use another binary).
 # `cargo bench` builds the kubectl-release binary (bench profile = release
 # settings) into target/release/ before the bench runs it.
-# BENCH_SMP_LISTS=1 makes the overlays' strategic-merge patch merge into the
-# containers list by name (needs the real SMP implementation).
+# The overlays' strategic-merge patch merges into the containers list by name;
+# BENCH_SMP_LISTS=0 limits it to maps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec nice -n 10 cargo bench --bench render -- "$@"
