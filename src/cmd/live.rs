@@ -304,6 +304,26 @@ pub fn status(cli: &Cli, a: &StatusArgs) -> Result<i32, CmdError> {
         let json = cli.global.output == Output::Json;
         let started = std::time::Instant::now();
         let mut last = String::new();
+        // On a terminal with -w: one progress bar per workload (updated of desired).
+        use std::io::IsTerminal;
+        let bars = (a.watch && !json && std::io::stdout().is_terminal()).then(|| {
+            let multi = indicatif::MultiProgress::new();
+            let style =
+                indicatif::ProgressStyle::with_template("{prefix:32} [{bar:30}] {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> ");
+            let list: Vec<indicatif::ProgressBar> = r
+                .workloads
+                .iter()
+                .map(|(w, _)| {
+                    let b = multi.add(indicatif::ProgressBar::new(1));
+                    b.set_style(style.clone());
+                    b.set_prefix(format!("{}/{}", w.kind.to_lowercase(), w.name));
+                    b
+                })
+                .collect();
+            (multi, list)
+        });
         loop {
             let mut lines = Vec::new();
             let mut healthy = true;
@@ -350,9 +370,21 @@ pub fn status(cli: &Cli, a: &StatusArgs) -> Result<i32, CmdError> {
                     })
                     .collect()
             };
-            if rendered != last {
+            if let Some((_, list)) = &bars {
+                for ((_, s, t), b) in lines.iter().zip(list) {
+                    b.set_length(s.desired.max(0) as u64);
+                    b.set_position(s.updated.max(0) as u64);
+                    b.set_message(t.clone());
+                }
+            } else if rendered != last {
                 print!("{rendered}");
                 last = rendered;
+            }
+            let done = failed.is_some() || healthy;
+            if let (true, Some((_, list))) = (done, &bars) {
+                for b in list {
+                    b.finish();
+                }
             }
             if let Some(f) = failed {
                 if !json {
