@@ -373,7 +373,7 @@ pub fn status(cli: &Cli, a: &StatusArgs) -> Result<i32, CmdError> {
             if let Some((_, list)) = &bars {
                 for ((_, s, t), b) in lines.iter().zip(list) {
                     b.set_length(s.desired.max(0) as u64);
-                    b.set_position(s.updated.max(0) as u64);
+                    b.set_position(s.available.min(s.updated).max(0) as u64);
                     b.set_message(t.clone());
                 }
             } else if rendered != last {
