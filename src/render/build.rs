@@ -341,30 +341,7 @@ impl<'a> Builder<'a> {
             (true, &k.secret_generator),
         ] {
             for spec in specs {
-                let mut inputs = GeneratorInputs {
-                    files: Vec::new(),
-                    envs: Vec::new(),
-                };
-                for f in &spec.files {
-                    let (key, rel) = generator::file_key_and_path(f);
-                    let path = normalize(&dir.join(&rel));
-                    if !self.fs.is_file(&path) {
-                        return Err(RenderError::Missing {
-                            path: self.display(&path),
-                            referenced_from: shown.clone(),
-                        });
-                    }
-                    let bytes = self.fs.read(&path).map_err(|e| RenderError::Io {
-                        path: self.display(&path),
-                        message: e.to_string(),
-                    })?;
-                    inputs.files.push((key, bytes));
-                }
-                for e in &spec.envs {
-                    let path = normalize(&dir.join(e));
-                    let text = self.read_text(&path, file)?;
-                    inputs.envs.push((self.display(&path), text));
-                }
+                let inputs = self.generator_inputs(dir, file, spec)?;
                 let (obj, needs_hash) =
                     generator::generate(spec, secret, &inputs, k.generator_options.as_ref())
                         .map_err(|e| RenderError::Generator {
