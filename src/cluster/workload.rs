@@ -83,44 +83,39 @@ fn not_found_or(c: &Cluster, w: &WorkloadRef, e: kube::Error) -> ClusterError {
     }
 }
 
+/// Runs `$body` with `$api` bound to the typed `Api` of the workload's kind
+/// (the three workload kinds share the pod-template shape).
+macro_rules! with_workload_api {
+    ($c:expr, $w:expr, $kind:expr, |$api:ident| $body:expr) => {
+        match $kind {
+            WorkloadKind::Deployment => {
+                let $api = Api::<Deployment>::namespaced($c.client.clone(), &$w.namespace);
+                $body
+            }
+            WorkloadKind::StatefulSet => {
+                let $api = Api::<StatefulSet>::namespaced($c.client.clone(), &$w.namespace);
+                $body
+            }
+            WorkloadKind::DaemonSet => {
+                let $api = Api::<DaemonSet>::namespaced($c.client.clone(), &$w.namespace);
+                $body
+            }
+        }
+    };
+}
+
 /// The containers of a live workload, and the resourceVersion they were read at.
 pub async fn live_containers(
     c: &Cluster,
     w: &WorkloadRef,
 ) -> Result<(Vec<LiveContainer>, Option<String>), ClusterError> {
-    let ns = &w.namespace;
-    Ok(match kind_of(w)? {
-        WorkloadKind::Deployment => {
-            let d = Api::<Deployment>::namespaced(c.client.clone(), ns)
-                .get(&w.name)
-                .await
-                .map_err(|e| not_found_or(c, w, e))?;
-            (
-                containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
-                d.metadata.resource_version,
-            )
-        }
-        WorkloadKind::StatefulSet => {
-            let d = Api::<StatefulSet>::namespaced(c.client.clone(), ns)
-                .get(&w.name)
-                .await
-                .map_err(|e| not_found_or(c, w, e))?;
-            (
-                containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
-                d.metadata.resource_version,
-            )
-        }
-        WorkloadKind::DaemonSet => {
-            let d = Api::<DaemonSet>::namespaced(c.client.clone(), ns)
-                .get(&w.name)
-                .await
-                .map_err(|e| not_found_or(c, w, e))?;
-            (
-                containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
-                d.metadata.resource_version,
-            )
-        }
-    })
+    Ok(with_workload_api!(c, w, kind_of(w)?, |api| {
+        let d = api.get(&w.name).await.map_err(|e| not_found_or(c, w, e))?;
+        (
+            containers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
+            d.metadata.resource_version,
+        )
+    }))
 }
 
 /// Why a patch did not apply.
@@ -141,21 +136,11 @@ pub async fn apply_patch(c: &Cluster, w: &WorkloadRef, patch: &Value) -> Result<
         field_manager: Some("kubectl-release".into()),
         ..Default::default()
     };
-    let ns = &w.namespace;
-    let r = match kind_of(w).map_err(PatchFailure::Other)? {
-        WorkloadKind::Deployment => Api::<Deployment>::namespaced(c.client.clone(), ns)
-            .patch(&w.name, &pp, &Patch::<()>::Json(p))
-            .await
-            .map(|_| ()),
-        WorkloadKind::StatefulSet => Api::<StatefulSet>::namespaced(c.client.clone(), ns)
-            .patch(&w.name, &pp, &Patch::<()>::Json(p))
-            .await
-            .map(|_| ()),
-        WorkloadKind::DaemonSet => Api::<DaemonSet>::namespaced(c.client.clone(), ns)
-            .patch(&w.name, &pp, &Patch::<()>::Json(p))
-            .await
-            .map(|_| ()),
-    };
+    let kind = kind_of(w).map_err(PatchFailure::Other)?;
+    let r = with_workload_api!(c, w, kind, |api| api
+        .patch(&w.name, &pp, &Patch::<()>::Json(p))
+        .await
+        .map(|_| ()));
     match r {
         Ok(()) => Ok(()),
         Err(kube::Error::Api(s)) if s.code == 409 => Err(PatchFailure::Conflict(s.message.clone())),
