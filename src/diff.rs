@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::render::emit;
 
@@ -392,11 +392,6 @@ pub fn unified(diffs: &[ObjectDiff], color: bool) -> String {
 /// Whether to colour output: only on a terminal, and never with `NO_COLOR` set.
 pub fn use_color(is_tty: bool) -> bool {
     is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// An empty JSON object, for callers that need one.
-pub fn empty() -> Value {
-    Value::Object(Map::new())
 }
 
 #[cfg(test)]

@@ -290,7 +290,7 @@ pub fn edit_kustomization_images(
     };
     let images = doc.get("images");
     if let Some(images_node) = images {
-        let Kind::Seq { items, flow } = &images_node.kind else {
+        let Kind::Seq { items, .. } = &images_node.kind else {
             return Err(EditError::Unsupported {
                 file: shown,
                 line: images_node.line,
@@ -445,7 +445,6 @@ pub fn edit_kustomization_images(
                     new: None,
                 });
             }
-            let _ = flow;
             let after = apply_splices(text, &splices);
             return Ok(Some(FileEdit {
                 file: file.to_path_buf(),

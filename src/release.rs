@@ -369,7 +369,7 @@ async fn run_locked(
                                 Some(format!("not patched: {why}")),
                             )
                             .await?;
-                            undo_all(c, plans, &patched, &revs, report).await?;
+                            undo_all(c, plans, &patched, report).await?;
                             return Err(ReleaseError::Plan(why));
                         }
                     }
@@ -395,8 +395,7 @@ async fn run_locked(
                     )
                     .await?;
                     // Put back what was already patched in this release.
-                    let undone = undo_all(c, plans, &patched, &revs, report).await?;
-                    let _ = undone;
+                    undo_all(c, plans, &patched, report).await?;
                     return Err(ReleaseError::Plan(why));
                 }
             }
@@ -472,7 +471,7 @@ async fn finish_undo(
     gates: &Gates,
     locks: &[Lock],
 ) -> Result<Outcome, ReleaseError> {
-    let refused = undo_all(c, plans, patched, revs, report).await?;
+    let refused = undo_all(c, plans, patched, report).await?;
     if !refused.is_empty() {
         for (p, rev) in plans.iter().zip(revs) {
             let status = if refused.contains(&p.workload) {
@@ -541,7 +540,6 @@ async fn undo_all(
     c: &Cluster,
     plans: &[Planned],
     patched: &[usize],
-    _revs: &[u64],
     report: Report<'_>,
 ) -> Result<Vec<WorkloadRef>, ReleaseError> {
     let mut refused = Vec::new();

@@ -23,7 +23,6 @@ pub const INTERRUPTED: i32 = 130;
 /// The workloads a command acts on, the cluster settings and the env's gates.
 struct Resolved {
     workloads: Vec<(WorkloadRef, Value)>,
-    target: cluster::Target,
     gates: Gates,
     env: Option<String>,
     /// Config of the env, for --resolve.
@@ -134,7 +133,6 @@ async fn resolve(
     Ok((
         Resolved {
             workloads,
-            target,
             gates: apply_gate_args(gates, gate_args),
             env,
             env_cfg,
@@ -188,7 +186,7 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
         crate::registry::ImageRef::parse(&a.image)?;
         let name = crate::gitops::image_name(&a.image).to_string();
         let new_image = if a.resolve {
-            resolve_image(&r, &name, &a.insecure_registry, &c).await?
+            resolve_image(&r, &name, &a.insecure_registry).await?
         } else {
             if !a.image.contains('@') && a.image.len() == name.len() {
                 return Err(CmdError::Usage(format!("{} has no tag or digest; use REPO:TAG, REPO@sha256:..., or --resolve", a.image)));
@@ -232,7 +230,6 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
             undo_on_interrupt: a.undo_on_interrupt,
             undo_of: None,
         };
-        let _ = &r.target;
         // Git first: the overlay says what should run, then the cluster follows.
         let committed = if a.write_back {
             let env = r.env.clone().ok_or_else(|| CmdError::Usage("--write-back needs an environment".into()))?;
@@ -263,12 +260,7 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
     })
 }
 
-async fn resolve_image(
-    r: &Resolved,
-    name: &str,
-    insecure: &[String],
-    _c: &Cluster,
-) -> Result<String, CmdError> {
+async fn resolve_image(r: &Resolved, name: &str, insecure: &[String]) -> Result<String, CmdError> {
     let cfg = r
         .env_cfg
         .as_ref()
