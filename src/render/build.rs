@@ -64,12 +64,15 @@ impl Acc {
 pub struct Builder<'a> {
     fs: &'a dyn FileSystem,
     /// Directories being built, for cycle detection.
-    stack: Vec<PathBuf>,
+    stack: Vec<super::fs::DirIdentity>,
     /// The directory the user asked for; file names in messages are relative to it.
     root: PathBuf,
     /// `buildMetadata` of the top kustomization, which applies to every level.
     origin_annotations: bool,
     transformer_annotations: bool,
+    /// Whether directory resources may be built on worker threads; off inside a
+    /// worker, so one level of the tree is spread over the cores and no more.
+    parallel: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -80,6 +83,19 @@ impl<'a> Builder<'a> {
             root: normalize(root),
             origin_annotations: false,
             transformer_annotations: false,
+            parallel: true,
+        }
+    }
+
+    /// A builder for a worker thread: same settings and cycle stack, no further threads.
+    fn worker(&self) -> Builder<'a> {
+        Builder {
+            fs: self.fs,
+            stack: self.stack.clone(),
+            root: self.root.clone(),
+            origin_annotations: self.origin_annotations,
+            transformer_annotations: self.transformer_annotations,
+            parallel: false,
         }
     }
 
@@ -97,17 +113,22 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn read_text(&self, path: &Path, referenced_from: &Path) -> Result<String, RenderError> {
-        if !self.fs.is_file(path) {
-            return Err(RenderError::Missing {
+    /// Reads a file; a missing one (or a directory) is [`RenderError::Missing`].
+    fn read_bytes(&self, path: &Path, referenced_from: &Path) -> Result<Vec<u8>, RenderError> {
+        self.fs.read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => RenderError::Missing {
                 path: self.display(path),
                 referenced_from: self.display(referenced_from),
-            });
-        }
-        let bytes = self.fs.read(path).map_err(|e| RenderError::Io {
-            path: self.display(path),
-            message: e.to_string(),
-        })?;
+            },
+            _ => RenderError::Io {
+                path: self.display(path),
+                message: e.to_string(),
+            },
+        })
+    }
+
+    fn read_text(&self, path: &Path, referenced_from: &Path) -> Result<String, RenderError> {
+        let bytes = self.read_bytes(path, referenced_from)?;
         String::from_utf8(bytes).map_err(|_| RenderError::Io {
             path: self.display(path),
             message: "not valid UTF-8 text".into(),
@@ -188,19 +209,25 @@ impl<'a> Builder<'a> {
         file: &Path,
         mut acc: Acc,
     ) -> Result<Acc, RenderError> {
-        let canonical = self.fs.canonical(dir);
-        if self.stack.contains(&canonical) {
+        let identity = self.fs.dir_identity(dir);
+        if self.stack.contains(&identity) {
             return Err(RenderError::Cycle {
                 dir: self.display(dir),
             });
         }
-        self.stack.push(canonical);
+        self.stack.push(identity);
         let shown = self.display(file);
 
         let mut ids: std::collections::HashSet<_> =
             acc.resources.iter().map(|r| r.cur_id()).collect();
-        for entry in &k.resources {
-            self.accumulate_resource(dir, file, entry, &mut acc, &mut ids)?;
+        let mut prebuilt = self.build_dirs_in_parallel(dir, file, &k.resources);
+        for (i, entry) in k.resources.iter().enumerate() {
+            match prebuilt.get_mut(i).and_then(Option::take) {
+                Some(sub) => {
+                    self.append_dir(file, &normalize(&dir.join(entry)), sub?, &mut acc, &mut ids)?
+                }
+                None => self.accumulate_resource(dir, file, entry, &mut acc, &mut ids)?,
+            }
         }
         let mut config_files = Vec::new();
         for c in &k.configurations {
@@ -300,23 +327,8 @@ impl<'a> Builder<'a> {
         }
         let path = normalize(&dir.join(entry));
         if self.fs.is_dir(&path) {
-            let (sub, sub_file) = self.load(&path)?;
-            if sub.kind == KustKind::Component {
-                return Err(RenderError::Invalid {
-                    file: self.display(&sub_file),
-                    message: format!(
-                        "is a Component; list it under `components:` of {}, not `resources:`",
-                        self.display(file)
-                    ),
-                });
-            }
-            let sub_acc = self.accumulate_target(&path, &sub, &sub_file, Acc::default())?;
-            acc.append(ids, sub_acc.resources, &self.display(file))?;
-            super::vars::merge_base_vars(&mut acc.vars, sub_acc.vars, &self.display(&path))
-                .map_err(|e| RenderError::transform(&self.display(file), e))?;
-            transform::merge_shared(&mut acc.config, &sub_acc.config)
-                .map_err(|e| RenderError::transform(&self.display(file), e))?;
-            return Ok(());
+            let sub = self.build_dir(&path, file)?;
+            return self.append_dir(file, &path, sub, acc, ids);
         }
         let text = self.read_text(&path, file)?;
         let shown = self.display(&path);
@@ -326,6 +338,103 @@ impl<'a> Builder<'a> {
             r.origin = Some(origin.clone());
         }
         acc.append(ids, resources, &shown)
+    }
+
+    /// Builds a directory listed under `resources:` on its own (a fresh accumulation).
+    fn build_dir(&mut self, path: &Path, file: &Path) -> Result<Acc, RenderError> {
+        let (sub, sub_file) = self.load(path)?;
+        if sub.kind == KustKind::Component {
+            return Err(RenderError::Invalid {
+                file: self.display(&sub_file),
+                message: format!(
+                    "is a Component; list it under `components:` of {}, not `resources:`",
+                    self.display(file)
+                ),
+            });
+        }
+        self.accumulate_target(path, &sub, &sub_file, Acc::default())
+    }
+
+    fn append_dir(
+        &self,
+        file: &Path,
+        path: &Path,
+        sub: Acc,
+        acc: &mut Acc,
+        ids: &mut std::collections::HashSet<super::resource::ResId>,
+    ) -> Result<(), RenderError> {
+        acc.append(ids, sub.resources, &self.display(file))?;
+        super::vars::merge_base_vars(&mut acc.vars, sub.vars, &self.display(path))
+            .map_err(|e| RenderError::transform(&self.display(file), e))?;
+        transform::merge_shared(&mut acc.config, &sub.config)
+            .map_err(|e| RenderError::transform(&self.display(file), e))
+    }
+
+    /// Builds the directory entries of `resources:` on all cores, each into its own
+    /// accumulation (they do not see each other until appended). The caller appends
+    /// them in listed order, so ids, errors and output are those of a sequential walk;
+    /// index `i` is `None` for an entry that is not a directory or was not built.
+    fn build_dirs_in_parallel(
+        &self,
+        dir: &Path,
+        file: &Path,
+        entries: &[String],
+    ) -> Vec<Option<Result<Acc, RenderError>>> {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        if !self.parallel {
+            return Vec::new();
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads < 2 {
+            return Vec::new();
+        }
+        let dirs: Vec<(usize, PathBuf)> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.contains("://"))
+            .map(|(i, e)| (i, normalize(&dir.join(e))))
+            .filter(|(_, p)| self.fs.is_dir(p))
+            .collect();
+        if dirs.len() < 2 {
+            return Vec::new();
+        }
+        let slots: Vec<Mutex<Option<Result<Acc, RenderError>>>> =
+            entries.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        // After an error, entries listed later are not needed: the walk stops there.
+        let first_error = AtomicUsize::new(usize::MAX);
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(dirs.len()) {
+                scope.spawn(|| {
+                    let mut worker = self.worker();
+                    loop {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((i, path)) = dirs.get(n) else { break };
+                        if *i > first_error.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        // Compacted here, while the other workers still build: the
+                        // results are what the rest of the render holds at its peak.
+                        let built = worker.build_dir(path, file).map(|mut sub| {
+                            sub.resources.iter_mut().for_each(Resource::compact);
+                            sub
+                        });
+                        if built.is_err() {
+                            first_error.fetch_min(*i, Ordering::Relaxed);
+                            worker = self.worker();
+                        }
+                        if let Ok(mut slot) = slots[*i].lock() {
+                            *slot = Some(built);
+                        }
+                    }
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .map(|m| m.into_inner().ok().flatten())
+            .collect()
     }
 
     fn run_generators(
@@ -410,17 +519,7 @@ impl<'a> Builder<'a> {
         for f in &spec.files {
             let (key, rel) = generator::file_key_and_path(f);
             let path = normalize(&dir.join(&rel));
-            if !self.fs.is_file(&path) {
-                return Err(RenderError::Missing {
-                    path: self.display(&path),
-                    referenced_from: self.display(file),
-                });
-            }
-            let bytes = self.fs.read(&path).map_err(|e| RenderError::Io {
-                path: self.display(&path),
-                message: e.to_string(),
-            })?;
-            inputs.files.push((key, bytes));
+            inputs.files.push((key, self.read_bytes(&path, file)?));
         }
         for e in &spec.envs {
             let path = normalize(&dir.join(e));
@@ -750,5 +849,110 @@ fn push_resource(
 impl From<KustomizationError> for RenderError {
     fn from(e: KustomizationError) -> Self {
         RenderError::Kustomization(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fs::MemFs;
+
+    /// `n` services, each an overlay over a base, listed by one environment.
+    fn services(n: usize) -> MemFs {
+        let mut fs = MemFs::new();
+        let mut env = String::from("namePrefix: prod-\nresources:\n");
+        for i in 0..n {
+            env.push_str(&format!("- ../svc{i}/overlay\n"));
+            fs.add(
+                format!("svc{i}/base/kustomization.yaml"),
+                "resources:\n- app.yaml\nconfigMapGenerator:\n- name: cfg\n  literals: [a=b]\n",
+            );
+            fs.add(
+                format!("svc{i}/base/app.yaml"),
+                format!(
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n        envFrom:\n        - configMapRef:\n            name: cfg\n"
+                ),
+            );
+            fs.add(
+                format!("svc{i}/overlay/kustomization.yaml"),
+                format!(
+                    "namespace: ns{}\nnameSuffix: -s{i}\nresources:\n- ../base\n",
+                    i % 3
+                ),
+            );
+        }
+        fs.add("env/kustomization.yaml", env);
+        fs
+    }
+
+    fn build(fs: &MemFs, parallel: bool) -> Result<Vec<Value>, RenderError> {
+        let dir = Path::new("/env");
+        let mut b = Builder::new(fs, dir);
+        b.parallel = parallel;
+        Ok(b.build(dir)?.into_iter().map(|r| r.obj).collect())
+    }
+
+    #[test]
+    fn parallel_build_equals_sequential_build() {
+        let fs = services(40);
+        let (par, seq) = (build(&fs, true).unwrap(), build(&fs, false).unwrap());
+        assert_eq!(par.len(), 80);
+        assert_eq!(par, seq);
+        // Name references crossed the parallel split: each Deployment names its own hashed ConfigMap.
+        let refs = par
+            .iter()
+            .filter_map(|d| {
+                d.pointer("/spec/template/spec/containers/0/envFrom/0/configMapRef/name")
+            })
+            .filter(|v| v.as_str().is_some_and(|s| s.starts_with("prod-cfg-")))
+            .count();
+        assert_eq!(refs, 40);
+    }
+
+    #[test]
+    fn parallel_build_reports_the_first_listed_error() {
+        let mut fs = services(30);
+        // Two broken services; the walk reaches svc3 first.
+        fs.add("svc3/base/app.yaml", "kind: [broken\n");
+        fs.add(
+            "svc20/overlay/kustomization.yaml",
+            "resources:\n- ../nothere\n",
+        );
+        let err = build(&fs, true).unwrap_err().to_string();
+        assert!(err.contains("svc3/base/app.yaml"), "{err}");
+        assert_eq!(err, build(&fs, false).unwrap_err().to_string());
+        // A missing file listed before the directories wins over their errors.
+        let mut fs = services(4);
+        fs.add(
+            "env/kustomization.yaml",
+            "resources:\n- gone.yaml\n- ../svc0/overlay\n- ../svc1/overlay\n",
+        );
+        fs.add("svc1/base/app.yaml", "kind: [broken\n");
+        let err = build(&fs, true).unwrap_err().to_string();
+        assert!(err.contains("gone.yaml"), "{err}");
+    }
+
+    #[test]
+    fn parallel_build_detects_cycles_and_duplicates_across_workers() {
+        let mut fs = services(4);
+        fs.add(
+            "svc2/overlay/kustomization.yaml",
+            "resources:\n- ../base\n- ../../env\n",
+        );
+        let err = build(&fs, true).unwrap_err().to_string();
+        assert!(err.contains("cycle"), "{err}");
+
+        let mut fs = services(4);
+        // Without distinct suffixes, svc0 and svc1 produce the same ids.
+        fs.add(
+            "svc1/base/app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app0\n",
+        );
+        fs.add(
+            "svc1/overlay/kustomization.yaml",
+            "namespace: ns0\nnameSuffix: -s0\nresources:\n- ../base\n",
+        );
+        let err = build(&fs, true).unwrap_err().to_string();
+        assert!(err.contains("already registered id"), "{err}");
     }
 }

@@ -286,6 +286,26 @@ impl Resource {
         self.prev_ids.push(id);
     }
 
+    /// Drops the spare capacity that edits leave in the object's maps, lists and
+    /// strings: a large render holds about a hundred of them per resource.
+    pub fn compact(&mut self) {
+        fn compact(v: Value) -> Value {
+            match v {
+                // Collecting from an exact-size iterator allocates exactly.
+                Value::Object(m) => {
+                    Value::Object(m.into_iter().map(|(k, v)| (k, compact(v))).collect())
+                }
+                Value::Array(a) => Value::Array(a.into_iter().map(compact).collect()),
+                Value::String(mut s) => {
+                    s.shrink_to_fit();
+                    Value::String(s)
+                }
+                v => v,
+            }
+        }
+        self.obj = compact(std::mem::take(&mut self.obj));
+    }
+
     pub fn metadata_mut(&mut self) -> &mut Map<String, Value> {
         let obj = self.obj.as_object_mut().expect("resources are maps");
         let md = obj

@@ -150,6 +150,25 @@ fn missing_resource_and_cycle_and_duplicate_are_errors() {
 }
 
 #[test]
+fn cycle_through_a_symlink_is_an_error() {
+    // `a` lists `b`, a symlink to `a`: different paths, the same directory.
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+    let d = tmp_tree(&[
+        ("env/kustomization.yaml", "resources:\n- ../a\n- ../c\n"),
+        ("a/kustomization.yaml", "resources:\n- cm.yaml\n- ../b\n"),
+        ("a/cm.yaml", cm),
+        ("c/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        ("c/cm.yaml", cm),
+    ]);
+    std::os::unix::fs::symlink(d.path().join("a"), d.path().join("b")).unwrap();
+    let out = render_dir(&d.path().join("env"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cycle"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn unsupported_feature_is_named() {
     let d = tmp_tree(&[("kustomization.yaml", "helmCharts:\n- name: redis\n")]);
     let out = render_dir(d.path());
