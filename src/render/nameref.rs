@@ -4,33 +4,47 @@
 //! namespaces, generator hashes, patches): a referring field whose value is a
 //! previous name of a candidate object gets that object's current name.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::resource::{Gvk, ResId, Resource};
 use super::transform::{NameRefSpec, Spec, TransformError, TransformerConfig, walk};
 
-/// What name resolution needs to know about a possible referral target.
-struct Cand {
+/// What name resolution needs to know about a resource, as a referrer or a
+/// possible target. Ids, prefixes and suffixes are borrowed: nameref only
+/// changes the objects, which are set aside while it runs.
+struct Cand<'a> {
     cur: ResId,
-    org: ResId,
-    prev: Vec<ResId>,
-    prefixes: Vec<String>,
-    suffixes: Vec<String>,
-    name: String,
-    namespace: String,
+    /// Stored previous ids; kustomize reports them with the current group and version.
+    prev: &'a [ResId],
+    prefixes: &'a [String],
+    suffixes: &'a [String],
 }
 
-impl Cand {
-    fn of(r: &Resource) -> Self {
+impl<'a> Cand<'a> {
+    fn of(r: &'a Resource, cur: ResId) -> Self {
         Cand {
-            cur: r.cur_id(),
-            org: r.org_id(),
-            prev: r.prev_ids().collect(),
-            prefixes: r.prefixes.clone(),
-            suffixes: r.suffixes.clone(),
-            name: r.name().to_string(),
-            namespace: r.namespace().to_string(),
+            cur,
+            prev: &r.prev_ids,
+            prefixes: &r.prefixes,
+            suffixes: &r.suffixes,
         }
+    }
+
+    /// The id it was loaded with.
+    fn org(&self) -> &ResId {
+        self.prev.first().unwrap_or(&self.cur)
+    }
+
+    /// Whether `sel` selects one of the previous ids.
+    fn prev_selected_by(&self, sel: &Gvk) -> bool {
+        let (group, version) = (&self.cur.gvk.group, &self.cur.gvk.version);
+        self.prev.iter().any(|p| {
+            (sel.group.is_empty() || sel.group == *group)
+                && (sel.version.is_empty() || sel.version == *version)
+                && (sel.kind.is_empty() || sel.kind == p.gvk.kind)
+        })
     }
 }
 
@@ -48,10 +62,10 @@ fn prefix_suffix_equals(a: &Cand, b: &Cand, allow_empty: bool) -> bool {
     if allow_empty {
         let p_empty = a.prefixes.is_empty() || b.prefixes.is_empty();
         let s_empty = a.suffixes.is_empty() || b.suffixes.is_empty();
-        (p_empty || same_ending(&a.prefixes, &b.prefixes))
-            && (s_empty || same_ending(&a.suffixes, &b.suffixes))
+        (p_empty || same_ending(a.prefixes, b.prefixes))
+            && (s_empty || same_ending(a.suffixes, b.suffixes))
     } else {
-        same_ending(&a.prefixes, &b.prefixes) && same_ending(&a.suffixes, &b.suffixes)
+        same_ending(a.prefixes, b.prefixes) && same_ending(a.suffixes, b.suffixes)
     }
 }
 
@@ -64,105 +78,116 @@ fn group_ns(id: &ResId) -> Option<&str> {
     }
 }
 
-/// Objects a referrer may point at: cluster-scoped ones, ones in its namespace,
-/// and for a RoleBinding the namespaces of its ServiceAccount subjects.
-struct Index {
-    cluster: Vec<usize>,
-    by_ns: std::collections::HashMap<String, Vec<usize>>,
-    by_prev_name: std::collections::HashMap<String, Vec<usize>>,
+/// Candidates by previous name (the only way a reference finds its target) and
+/// by original namespace.
+struct Index<'a> {
+    by_prev_name: HashMap<&'a str, Vec<usize>>,
+    by_org_ns: HashMap<Option<&'a str>, Vec<usize>>,
 }
 
-impl Index {
-    fn new(cands: &[Cand]) -> Self {
+impl<'a> Index<'a> {
+    fn new(cands: &'a [Cand<'a>]) -> Self {
         let mut ix = Index {
-            cluster: Vec::new(),
-            by_ns: Default::default(),
-            by_prev_name: Default::default(),
+            by_prev_name: HashMap::new(),
+            by_org_ns: HashMap::new(),
         };
         for (i, c) in cands.iter().enumerate() {
-            if c.cur.gvk.is_cluster_scoped() {
-                ix.cluster.push(i);
-            } else {
-                ix.by_ns
-                    .entry(c.cur.effective_namespace().to_string())
-                    .or_default()
-                    .push(i);
-            }
-            for p in &c.prev {
-                let v = ix.by_prev_name.entry(p.name.clone()).or_default();
+            for p in c.prev {
+                let v = ix.by_prev_name.entry(p.name.as_str()).or_default();
                 if v.last() != Some(&i) {
                     v.push(i);
                 }
             }
+            ix.by_org_ns.entry(group_ns(c.org())).or_default().push(i);
         }
         ix
     }
 }
 
-fn could_be_referenced(
-    cands: &[Cand],
-    ix: &Index,
-    referrer: &Resource,
-) -> Result<Vec<usize>, TransformError> {
-    let rid = referrer.cur_id();
-    if rid.gvk.is_cluster_scoped() {
-        return Ok((0..cands.len()).collect());
-    }
-    let mut binding_ns: Vec<String> = Vec::new();
-    if referrer.kind() == "RoleBinding"
-        && let Some(Value::Array(subjects)) = referrer.obj.get("subjects")
-    {
-        for s in subjects {
-            if let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind"))
-                && kind.as_str() == Some("ServiceAccount")
-            {
-                match ns.as_str() {
-                    Some(n) => binding_ns.push(n.to_string()),
-                    None => {
-                        return Err(TransformError::Resource {
-                            resource: rid.to_string(),
-                            message:
-                                "a ServiceAccount subject has a namespace that is not a string"
-                                    .into(),
-                        });
+/// The objects a referrer may point at (kustomize's `couldBeReferenced`):
+/// everything for a cluster-scoped referrer; otherwise cluster-scoped objects,
+/// objects in its namespace, and for a RoleBinding the namespaces of its
+/// ServiceAccount subjects.
+struct Pool {
+    all: bool,
+    namespace: String,
+    binding_ns: Vec<String>,
+}
+
+impl Pool {
+    fn of(referrer: &Cand, obj: &Value) -> Result<Self, TransformError> {
+        let rid = &referrer.cur;
+        let mut binding_ns: Vec<String> = Vec::new();
+        if rid.gvk.kind == "RoleBinding"
+            && let Some(Value::Array(subjects)) = obj.get("subjects")
+        {
+            for s in subjects {
+                if let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind"))
+                    && kind.as_str() == Some("ServiceAccount")
+                {
+                    match ns.as_str() {
+                        Some(n) => binding_ns.push(n.to_string()),
+                        None => {
+                            return Err(TransformError::Resource {
+                                resource: rid.to_string(),
+                                message:
+                                    "a ServiceAccount subject has a namespace that is not a string"
+                                        .into(),
+                            });
+                        }
                     }
                 }
             }
         }
+        Ok(Pool {
+            all: rid.gvk.is_cluster_scoped(),
+            namespace: rid.effective_namespace().to_string(),
+            binding_ns,
+        })
     }
-    let mut out: Vec<usize> = ix.cluster.clone();
-    if let Some(v) = ix.by_ns.get(rid.effective_namespace()) {
-        out.extend(v);
+
+    fn contains(&self, c: &Cand) -> bool {
+        self.all
+            || c.cur.gvk.is_cluster_scoped()
+            || c.cur.effective_namespace() == self.namespace
+            || self.binding_ns.contains(&c.cur.namespace)
     }
-    if !binding_ns.is_empty() {
-        out.extend(
-            cands
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| binding_ns.contains(&c.namespace))
-                .map(|(i, _)| i),
-        );
-    }
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
 }
 
 struct Ctx<'a> {
-    cands: &'a [Cand],
-    ix: &'a Index,
-    referrer: &'a Cand,
+    cands: &'a [Cand<'a>],
+    ix: &'a Index<'a>,
+    pool: &'a Pool,
+    referrer: &'a Cand<'a>,
     referrer_cluster_scoped: bool,
     target: &'a Gvk,
     /// For `roleRef/name` fields: the group and kind the roleRef names.
     role_ref: Option<Gvk>,
 }
 
+/// Which namespace a mapping reference narrows the pool to, and by which id.
+#[derive(Clone, Copy)]
+enum NsFilter<'s> {
+    None,
+    Org(&'s str),
+    Cur(&'s str),
+}
+
 impl Ctx<'_> {
+    fn in_pool(&self, i: usize, filter: NsFilter) -> bool {
+        let c = &self.cands[i];
+        self.pool.contains(c)
+            && match filter {
+                NsFilter::None => true,
+                NsFilter::Org(ns) => group_ns(c.org()) == Some(ns),
+                NsFilter::Cur(ns) => group_ns(&c.cur) == Some(ns),
+            }
+    }
+
     fn select(
         &self,
         old: &str,
-        pool: &[usize],
+        filter: NsFilter,
         same_ns_too: bool,
     ) -> Result<Option<usize>, String> {
         let c = self.cands;
@@ -170,10 +195,10 @@ impl Ctx<'_> {
         let mut v: Vec<usize> = named
             .iter()
             .copied()
-            .filter(|i| pool.binary_search(i).is_ok())
-            .filter(|&i| c[i].prev.iter().any(|id| self.target.selects(&id.gvk)))
+            .filter(|&i| self.in_pool(i, filter))
+            .filter(|&i| c[i].prev_selected_by(self.target))
             .filter(|&i| match &self.role_ref {
-                Some(rr) => c[i].prev.iter().any(|id| rr.selects(&id.gvk)),
+                Some(rr) => c[i].prev_selected_by(rr),
                 None => true,
             })
             .filter(|&i| {
@@ -194,9 +219,10 @@ impl Ctx<'_> {
             0 => Ok(None),
             1 => Ok(Some(v[0])),
             _ => {
-                let first = &c[v[0]];
+                let first = &c[v[0]].cur;
                 let identical = v.iter().all(|&i| {
-                    c[i].name == first.name && (!same_ns_too || c[i].namespace == first.namespace)
+                    c[i].cur.name == first.name
+                        && (!same_ns_too || c[i].cur.namespace == first.namespace)
                 });
                 if identical {
                     Ok(Some(v[0]))
@@ -211,15 +237,15 @@ impl Ctx<'_> {
         }
     }
 
-    fn set_scalar(&self, v: &mut Value, pool: &[usize]) -> Result<(), String> {
+    fn set_scalar(&self, v: &mut Value) -> Result<(), String> {
         let Some(old) = v.as_str() else { return Ok(()) };
-        if let Some(i) = self.select(old, pool, false)? {
-            *v = Value::String(self.cands[i].name.clone());
+        if let Some(i) = self.select(old, NsFilter::None, false)? {
+            *v = Value::String(self.cands[i].cur.name.clone());
         }
         Ok(())
     }
 
-    fn set_mapping(&self, v: &mut Value, pool: &[usize]) -> Result<(), String> {
+    fn set_mapping(&self, v: &mut Value) -> Result<(), String> {
         let Value::Object(m) = v else { return Ok(()) };
         let Some(name) = m.get("name") else {
             return Err("path config error; no 'name' field in node".into());
@@ -229,28 +255,30 @@ impl Ctx<'_> {
             Value::Null => return Ok(()),
             other => other.to_string(),
         };
-        let pool: Vec<usize> = match m.get("namespace").and_then(Value::as_str) {
-            None => pool.to_vec(),
+        let ns = m
+            .get("namespace")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        // A namespace narrows the pool to objects originally in it, or else currently in it.
+        let filter = match ns.as_deref() {
+            None => NsFilter::None,
             Some(ns) => {
-                let by_org: Vec<usize> = pool
-                    .iter()
-                    .copied()
-                    .filter(|&i| group_ns(&self.cands[i].org) == Some(ns))
-                    .collect();
-                if by_org.is_empty() {
-                    pool.iter()
-                        .copied()
-                        .filter(|&i| group_ns(&self.cands[i].cur) == Some(ns))
-                        .collect()
+                let by_org = self
+                    .ix
+                    .by_org_ns
+                    .get(&Some(ns))
+                    .is_some_and(|v| v.iter().any(|&i| self.pool.contains(&self.cands[i])));
+                if by_org {
+                    NsFilter::Org(ns)
                 } else {
-                    by_org
+                    NsFilter::Cur(ns)
                 }
             }
         };
-        let Some(i) = self.select(&old, &pool, true)? else {
+        let Some(i) = self.select(&old, filter, true)? else {
             return Ok(());
         };
-        let c = &self.cands[i];
+        let c = &self.cands[i].cur;
         if c.name == old && c.namespace.is_empty() {
             return Ok(());
         }
@@ -261,16 +289,16 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn set(&self, v: &mut Value, pool: &[usize]) -> Result<(), String> {
+    fn set(&self, v: &mut Value) -> Result<(), String> {
         match v {
             Value::Null => Ok(()),
-            Value::String(_) => self.set_scalar(v, pool),
-            Value::Object(_) => self.set_mapping(v, pool),
+            Value::String(_) => self.set_scalar(v),
+            Value::Object(_) => self.set_mapping(v),
             Value::Array(items) => {
                 for item in items {
                     match item {
-                        Value::Object(_) => self.set_mapping(item, pool)?,
-                        _ => self.set_scalar(item, pool)?,
+                        Value::Object(_) => self.set_mapping(item)?,
+                        _ => self.set_scalar(item)?,
                     }
                 }
                 Ok(())
@@ -280,8 +308,8 @@ impl Ctx<'_> {
     }
 }
 
-fn role_ref_gvk(r: &Resource) -> Option<Gvk> {
-    let rr = r.obj.get("roleRef")?;
+fn role_ref_gvk(obj: &Value) -> Option<Gvk> {
+    let rr = obj.get("roleRef")?;
     Some(Gvk {
         group: rr.get("apiGroup")?.as_str()?.to_string(),
         version: String::new(),
@@ -291,47 +319,67 @@ fn role_ref_gvk(r: &Resource) -> Option<Gvk> {
 
 /// Fixes every name reference in `resources`.
 pub fn fix(resources: &mut [Resource], config: &TransformerConfig) -> Result<(), TransformError> {
-    // Which (target, field spec) pairs apply to which resource, chosen by original id.
-    let orgs: Vec<ResId> = resources.iter().map(Resource::org_id).collect();
-    let mut filters: Vec<Vec<(&NameRefSpec, &Spec)>> = vec![Vec::new(); resources.len()];
-    for nr in &config.name_reference {
-        for spec in &nr.referrers {
-            for (i, org) in orgs.iter().enumerate() {
-                if spec.gvk.selects(&org.gvk) {
-                    filters[i].push((nr, spec));
-                }
-            }
-        }
+    // Ids are taken before any change (kustomize resolves against one snapshot); the
+    // objects are set aside so the rest of each resource can be borrowed meanwhile.
+    let ids: Vec<ResId> = resources.iter().map(Resource::cur_id).collect();
+    let mut objs: Vec<Value> = resources
+        .iter_mut()
+        .map(|r| std::mem::take(&mut r.obj))
+        .collect();
+    let result = fix_objects(resources, ids, &mut objs, config);
+    for (r, obj) in resources.iter_mut().zip(objs) {
+        r.obj = obj;
     }
-    let cands: Vec<Cand> = resources.iter().map(Cand::of).collect();
+    result
+}
+
+fn fix_objects(
+    resources: &[Resource],
+    ids: Vec<ResId>,
+    objs: &mut [Value],
+    config: &TransformerConfig,
+) -> Result<(), TransformError> {
+    let cands: Vec<Cand> = resources
+        .iter()
+        .zip(ids)
+        .map(|(r, id)| Cand::of(r, id))
+        .collect();
     let ix = Index::new(&cands);
-    for (i, list) in filters.iter().enumerate() {
-        if list.is_empty() {
+    for (i, obj) in objs.iter_mut().enumerate() {
+        let referrer = &cands[i];
+        // Which (target, field spec) pairs apply, chosen by original id, in config order.
+        let org_gvk = &referrer.org().gvk;
+        let specs: Vec<(&NameRefSpec, &Spec)> = config
+            .name_reference
+            .iter()
+            .flat_map(|nr| nr.referrers.iter().map(move |spec| (nr, spec)))
+            .filter(|(_, spec)| spec.gvk.selects(org_gvk))
+            .collect();
+        if specs.is_empty() {
             continue;
         }
-        let pool = could_be_referenced(&cands, &ix, &resources[i])?;
-        let referrer = &cands[i];
-        for (nr, spec) in list {
+        let pool = Pool::of(referrer, obj)?;
+        for (nr, spec) in specs {
             let path = spec.path.join("/");
             let role_ref = if path.ends_with("roleRef/name") {
-                role_ref_gvk(&resources[i])
+                role_ref_gvk(obj)
             } else {
                 None
             };
             let ctx = Ctx {
                 cands: &cands,
                 ix: &ix,
+                pool: &pool,
                 referrer,
                 referrer_cluster_scoped: referrer.cur.gvk.is_cluster_scoped(),
                 target: &nr.gvk,
                 role_ref,
             };
-            walk(&mut resources[i].obj, &spec.path, None, &mut |v| {
-                ctx.set(v, &pool)
-            })
-            .map_err(|m| TransformError::Resource {
-                resource: referrer.cur.to_string(),
-                message: format!("updating name reference in '{path}': {m}"),
+            walk(obj, &spec.path, None, &mut |v| ctx.set(v)).map_err(|m| {
+                TransformError::Resource {
+                    resource: referrer.cur.to_string(),
+                    message: format!("updating name reference in '{path}': {m}"),
+                }
             })?;
         }
     }

@@ -1,6 +1,6 @@
 //! kustomize's "legacy" output order: namespaces and cluster-wide kinds first, webhooks last.
 
-use super::resource::Resource;
+use super::resource::{Gvk, Resource};
 
 /// Kinds printed first, in this order (kustomize's default `orderFirst`).
 pub const ORDER_FIRST: [&str; 22] = [
@@ -46,11 +46,7 @@ pub fn kind_rank(kind: &str) -> i64 {
 }
 
 /// Sorts in place by kind rank, then GVK string, then namespace and name.
-pub fn legacy_sort(
-    resources: &mut Vec<Resource>,
-    first: Option<&[String]>,
-    last: Option<&[String]>,
-) {
+pub fn legacy_sort(resources: &mut [Resource], first: Option<&[String]>, last: Option<&[String]>) {
     let first: Vec<&str> = match first {
         Some(f) => f.iter().map(String::as_str).collect(),
         None => ORDER_FIRST.to_vec(),
@@ -68,20 +64,19 @@ pub fn legacy_sort(
             0
         }
     };
-    let mut keyed: Vec<(i64, String, String, Resource)> = resources
-        .drain(..)
-        .map(|r| {
+    // Keys are computed once per resource (the comparator runs n log n times) and
+    // the resources are then moved into place, without a second list of them.
+    let mut keyed: Vec<(i64, Gvk, String, String, usize)> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
             let id = r.cur_id();
-            (
-                rank(&id.gvk.kind),
-                id.gvk.sort_string(),
-                id.legacy_sort_string(),
-                r,
-            )
+            let (sort_string, legacy) = (id.gvk.sort_string(), id.legacy_sort_string());
+            (rank(&id.gvk.kind), id.gvk, sort_string, legacy, i)
         })
         .collect();
     keyed.sort_by(|a, b| {
-        let (ga, gb) = (a.3.gvk(), b.3.gvk());
+        let (ga, gb) = (&a.1, &b.1);
         if ga != gb {
             if a.0 != b.0 {
                 return a.0.cmp(&b.0);
@@ -91,13 +86,29 @@ pub fn legacy_sort(
                 && gb.kind == "Namespace"
                 && (ga.group.is_empty() || gb.group.is_empty())
             {
-                return b.1.cmp(&a.1);
+                return b.2.cmp(&a.2);
             }
-            return a.1.cmp(&b.1);
+            return a.2.cmp(&b.2);
         }
-        a.2.cmp(&b.2)
+        a.3.cmp(&b.3)
     });
-    resources.extend(keyed.into_iter().map(|k| k.3));
+    let order: Vec<usize> = keyed.into_iter().map(|k| k.4).collect();
+    permute(resources, order);
+}
+
+/// Reorders `items` so that position `i` holds what was at `order[i]`, in place.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..order.len() {
+        // Follow the cycle through `start`, marking visited positions with their own index.
+        let mut cur = start;
+        while order[cur] != start {
+            let next = order[cur];
+            items.swap(cur, next);
+            order[cur] = cur;
+            cur = next;
+        }
+        order[cur] = cur;
+    }
 }
 
 #[cfg(test)]
@@ -124,5 +135,15 @@ mod tests {
         legacy_sort(&mut v, None, None);
         let names: Vec<&str> = v.iter().map(|r| r.name()).collect();
         assert_eq!(names, ["n", "a", "b", "x", "w"]);
+    }
+
+    #[test]
+    fn permute_follows_cycles() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
+        permute(&mut v, vec![3, 0, 4, 1, 2]);
+        assert_eq!(v, ['d', 'a', 'e', 'b', 'c']);
+        let mut w = vec![1, 2, 3];
+        permute(&mut w, vec![0, 1, 2]);
+        assert_eq!(w, [1, 2, 3]);
     }
 }
