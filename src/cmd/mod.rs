@@ -92,14 +92,24 @@ fn overlay_dir(cli: &Cli, env: Option<&str>, dir: Option<&Path>) -> Result<PathB
 
 fn render_cmd(cli: &Cli, args: &RenderArgs) -> Result<i32, CmdError> {
     let dir = overlay_dir(cli, args.env.as_deref(), args.kustomize.as_deref())?;
-    let text = match args.engine {
+    let mut out = std::io::stdout().lock();
+    match args.engine {
+        // Rendering is complete (or has failed, printing nothing) before the first byte is written.
         Engine::Builtin => {
             let docs = render::render(&DiskFs, &dir)?;
-            format_docs(&docs, cli.global.output)
+            match cli.global.output {
+                Output::Yaml | Output::Patch => {
+                    render::emit::write_stream(&docs, &mut out)?;
+                }
+                Output::Json => out.write_all(format_docs(&docs, Output::Json).as_bytes())?,
+            }
+            out.flush()?;
+            // A large render frees a million small allocations; the process is about to exit.
+            std::mem::forget(docs);
         }
         Engine::Kustomize => {
             let yaml = render_with_kustomize(&dir)?;
-            match cli.global.output {
+            let text = match cli.global.output {
                 Output::Yaml | Output::Patch => yaml,
                 Output::Json => {
                     let docs: Vec<Value> = render::yaml::parse_stream(&yaml, "kustomize output")
@@ -109,13 +119,11 @@ fn render_cmd(cli: &Cli, args: &RenderArgs) -> Result<i32, CmdError> {
                         .collect();
                     format_docs(&docs, Output::Json)
                 }
-            }
+            };
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
         }
-    };
-    // One write of the whole result: a failure above leaves stdout empty.
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    }
     Ok(exit::OK)
 }
 

@@ -44,6 +44,58 @@ pub fn stream_to_yaml(docs: &[Value]) -> String {
     out
 }
 
+/// [`stream_to_yaml`] written to `out` as it is produced: chunks of documents are
+/// printed on all cores and written in order, so a large stream is never held whole.
+pub fn write_stream(docs: &[Value], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::sync::mpsc;
+    const CHUNK: usize = 256;
+    let chunk_text = |index: usize, chunk: &[Value]| {
+        let mut text = String::with_capacity(chunk.len() * 1024);
+        for (i, doc) in chunk.iter().enumerate() {
+            if index * CHUNK + i > 0 {
+                text.push_str("---\n");
+            }
+            emit_document(doc, &mut text);
+        }
+        text
+    };
+    let chunks: Vec<&[Value]> = docs.chunks(CHUNK).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(chunks.len());
+    if threads < 2 {
+        for (i, chunk) in chunks.iter().enumerate() {
+            out.write_all(chunk_text(i, chunk).as_bytes())?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        // Worker `w` prints chunks w, w+threads, ...; a channel of one keeps each
+        // at most a chunk ahead of the writer, which takes them round-robin.
+        let receivers: Vec<mpsc::Receiver<String>> = (0..threads)
+            .map(|w| {
+                let (tx, rx) = mpsc::sync_channel(1);
+                let chunks = &chunks;
+                scope.spawn(move || {
+                    for i in (w..chunks.len()).step_by(threads) {
+                        if tx.send(chunk_text(i, chunks[i])).is_err() {
+                            break; // the writer failed and stopped listening
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for i in 0..chunks.len() {
+            match receivers[i % threads].recv() {
+                Ok(text) => out.write_all(text.as_bytes())?,
+                Err(_) => break,
+            }
+        }
+        Ok(())
+    })
+}
+
 fn emit_document(doc: &Value, out: &mut String) {
     // Each resource is a separate yaml.Marshal: fresh emitter, implicit document start (no `---`).
     let mut e = Emitter {
@@ -1647,6 +1699,22 @@ mod tests {
             "a: 1\n---\nb:\n- 1\n"
         );
         assert_eq!(stream_to_yaml(&[]), "");
+    }
+
+    #[test]
+    fn written_stream_equals_the_joined_stream() {
+        for n in [0, 1, 255, 256, 257, 1000] {
+            let docs: Vec<Value> = (0..n)
+                .map(|i| json!({"kind": "ConfigMap", "metadata": {"name": format!("cm-{i}")}, "data": {"k": "v\nw"}}))
+                .collect();
+            let mut written = Vec::new();
+            write_stream(&docs, &mut written).unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                stream_to_yaml(&docs),
+                "{n} documents"
+            );
+        }
     }
 
     // ---- key order (sorter.go keyList.Less) ----
