@@ -60,6 +60,9 @@ impl Acc {
     }
 }
 
+/// Fewest directory resources in one kustomization worth building on threads.
+const MIN_PARALLEL_DIRS: usize = 64;
+
 /// Walks kustomizations through a [`FileSystem`].
 pub struct Builder<'a> {
     fs: &'a dyn FileSystem,
@@ -396,7 +399,8 @@ impl<'a> Builder<'a> {
             .map(|(i, e)| (i, normalize(&dir.join(e))))
             .filter(|(_, p)| self.fs.is_dir(p))
             .collect();
-        if dirs.len() < 2 {
+        // Below this, threads cost more memory (stacks, allocator caches) than they save time.
+        if dirs.len() < MIN_PARALLEL_DIRS {
             return Vec::new();
         }
         let slots: Vec<Mutex<Option<Result<Acc, RenderError>>>> =
@@ -894,9 +898,9 @@ mod tests {
 
     #[test]
     fn parallel_build_equals_sequential_build() {
-        let fs = services(40);
+        let fs = services(MIN_PARALLEL_DIRS + 10);
         let (par, seq) = (build(&fs, true).unwrap(), build(&fs, false).unwrap());
-        assert_eq!(par.len(), 80);
+        assert_eq!(par.len(), 2 * (MIN_PARALLEL_DIRS + 10));
         assert_eq!(par, seq);
         // Name references crossed the parallel split: each Deployment names its own hashed ConfigMap.
         let refs = par
@@ -906,12 +910,12 @@ mod tests {
             })
             .filter(|v| v.as_str().is_some_and(|s| s.starts_with("prod-cfg-")))
             .count();
-        assert_eq!(refs, 40);
+        assert_eq!(refs, MIN_PARALLEL_DIRS + 10);
     }
 
     #[test]
     fn parallel_build_reports_the_first_listed_error() {
-        let mut fs = services(30);
+        let mut fs = services(MIN_PARALLEL_DIRS);
         // Two broken services; the walk reaches svc3 first.
         fs.add("svc3/base/app.yaml", "kind: [broken\n");
         fs.add(
@@ -922,10 +926,13 @@ mod tests {
         assert!(err.contains("svc3/base/app.yaml"), "{err}");
         assert_eq!(err, build(&fs, false).unwrap_err().to_string());
         // A missing file listed before the directories wins over their errors.
-        let mut fs = services(4);
+        let mut fs = services(MIN_PARALLEL_DIRS);
+        let listed: String = (0..MIN_PARALLEL_DIRS)
+            .map(|i| format!("- ../svc{i}/overlay\n"))
+            .collect();
         fs.add(
             "env/kustomization.yaml",
-            "resources:\n- gone.yaml\n- ../svc0/overlay\n- ../svc1/overlay\n",
+            format!("resources:\n- gone.yaml\n{listed}"),
         );
         fs.add("svc1/base/app.yaml", "kind: [broken\n");
         let err = build(&fs, true).unwrap_err().to_string();
@@ -934,7 +941,7 @@ mod tests {
 
     #[test]
     fn parallel_build_detects_cycles_and_duplicates_across_workers() {
-        let mut fs = services(4);
+        let mut fs = services(MIN_PARALLEL_DIRS);
         fs.add(
             "svc2/overlay/kustomization.yaml",
             "resources:\n- ../base\n- ../../env\n",
@@ -942,7 +949,7 @@ mod tests {
         let err = build(&fs, true).unwrap_err().to_string();
         assert!(err.contains("cycle"), "{err}");
 
-        let mut fs = services(4);
+        let mut fs = services(MIN_PARALLEL_DIRS);
         // Without distinct suffixes, svc0 and svc1 produce the same ids.
         fs.add(
             "svc1/base/app.yaml",
