@@ -141,13 +141,22 @@ impl TestEnv {
             kubeconfig: self.dir.join("kubeconfig"),
         };
 
+        // Pods need the namespace's `default` ServiceAccount. The ServiceAccount
+        // controller creates it, but after the fault tests restart the apiserver its
+        // informers can lag by more than 30 s; creating it here does the same thing
+        // without the wait (409: the controller was first).
         let sas: Api<ServiceAccount> = Api::namespaced(self.client.clone(), &name);
-        wait_for(
-            &format!("ServiceAccount {name}/default"),
-            Duration::from_secs(30),
-            || async { sas.get_opt("default").await.ok().flatten() },
-        )
-        .await;
+        let sa: ServiceAccount = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": { "name": "default" },
+        }))
+        .unwrap();
+        match sas.create(&PostParams::default(), &sa).await {
+            Ok(_) => {}
+            Err(e) if api_code(&e) == Some(409) => {}
+            Err(e) => panic!("creating ServiceAccount {name}/default: {e}"),
+        }
         guard
     }
 }
