@@ -592,17 +592,7 @@ impl<'a> Builder<'a> {
         file: &Path,
         k: &Kustomization,
     ) -> Result<transform::LoadedPatches, RenderError> {
-        let load = |src: &PatchSource| -> Result<(String, String), RenderError> {
-            match src {
-                PatchSource::Inline(t) => {
-                    Ok((t.clone(), format!("{} (inline patch)", self.display(file))))
-                }
-                PatchSource::Path(p) => {
-                    let path = normalize(&dir.join(p));
-                    Ok((self.read_text(&path, file)?, self.display(&path)))
-                }
-            }
-        };
+        let load = |src: &PatchSource| self.load_patch_source(dir, file, src);
         let mut out = transform::LoadedPatches::default();
         for p in &k.patches_strategic_merge {
             out.strategic_merge.push(load(p)?);
