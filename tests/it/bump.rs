@@ -23,18 +23,7 @@ impl Git {
         self.dir.path()
     }
     fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(self.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        crate::support::git::git(self.path(), args)
     }
     fn commit(&self, msg: &str) -> &Self {
         self.run(&["commit", "-q", "--allow-empty", "-m", msg]);

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{Api, Patch, PatchParams};
 
+use crate::support::git::{git, init_with_remote};
 use crate::support::testenv::TestEnv;
 
 fn kustomization(dir: &Path, ns: &str, image: &str, replicas: u32) {
@@ -791,21 +792,6 @@ async fn statefulset_and_daemonset_releases() {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// `deploy --write-back --push`: the image is committed and pushed first; a failed
 /// release is undone live AND reverted in git, so Argo CD will not re-apply it.
 #[tokio::test(flavor = "multi_thread")]
@@ -817,32 +803,7 @@ async fn write_back_commits_and_a_rollback_reverts_in_git() {
     for f in ["kubectl-release.yaml", "prod"] {
         std::fs::rename(repo.path().join(f), work.join(f)).unwrap();
     }
-    git(
-        repo.path(),
-        &[
-            "init",
-            "-q",
-            "--bare",
-            "-b",
-            "main",
-            remote.to_str().unwrap(),
-        ],
-    );
-    git(&work, &["init", "-q", "-b", "main"]);
-    for (k, v) in [
-        ("user.email", "ci@example.com"),
-        ("user.name", "CI"),
-        ("commit.gpgsign", "false"),
-    ] {
-        git(&work, &["config", k, v]);
-    }
-    git(&work, &["add", "-A"]);
-    git(&work, &["commit", "-q", "-m", "initial"]);
-    git(
-        &work,
-        &["remote", "add", "origin", remote.to_str().unwrap()],
-    );
-    git(&work, &["push", "-q", "origin", "main"]);
+    init_with_remote(&work, &remote);
     let run = |image: &str| {
         Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
             .args(["deploy", "prod", "--image", image, "--write-back", "--push"])

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::git::{git, init_with_remote};
 use crate::support::registry::Registry;
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -16,21 +17,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), dest).unwrap();
         }
     }
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A clone of the example GitOps repo with a bare remote.
@@ -50,32 +36,7 @@ impl GitOps {
         let remote = tmp.path().join("remote.git");
         let work = tmp.path().join("work");
         copy_dir(src, &work);
-        git(
-            tmp.path(),
-            &[
-                "init",
-                "-q",
-                "--bare",
-                "-b",
-                "main",
-                remote.to_str().unwrap(),
-            ],
-        );
-        git(&work, &["init", "-q", "-b", "main"]);
-        for (k, v) in [
-            ("user.email", "ci@example.com"),
-            ("user.name", "CI"),
-            ("commit.gpgsign", "false"),
-        ] {
-            git(&work, &["config", k, v]);
-        }
-        git(&work, &["add", "-A"]);
-        git(&work, &["commit", "-q", "-m", "initial"]);
-        git(
-            &work,
-            &["remote", "add", "origin", remote.to_str().unwrap()],
-        );
-        git(&work, &["push", "-q", "origin", "main"]);
+        init_with_remote(&work, &remote);
         GitOps {
             _tmp: tmp,
             work,

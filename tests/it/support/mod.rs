@@ -1,4 +1,5 @@
 //! Test harness: real parts started for the tests (registry, git repos, the testenv cluster).
 
+pub mod git;
 pub mod registry;
 pub mod testenv;
