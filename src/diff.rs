@@ -56,7 +56,8 @@ pub struct Side<'a> {
     pub namespace: &'a str,
 }
 
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+/// The string at `path` in `v`, or "" when it is missing or not a string.
+pub(crate) fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     let mut cur = v;
     for p in path {
         match cur.get(p) {

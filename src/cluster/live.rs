@@ -16,6 +16,7 @@
 //! Nothing here prints: the caller gets pairs for [`crate::diff::live_diff`]
 //! and the warnings to show on stderr.
 
+use crate::diff::str_at;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -102,17 +103,6 @@ pub fn object_label(kind: &str, namespace: &str, name: &str) -> String {
     } else {
         format!("{kind} {namespace}/{name}")
     }
-}
-
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
-    let mut cur = v;
-    for p in path {
-        match cur.get(p) {
-            Some(x) => cur = x,
-            None => return "",
-        }
-    }
-    cur.as_str().unwrap_or("")
 }
 
 fn status_of(e: &kube::Error) -> Option<&Status> {
