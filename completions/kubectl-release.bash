@@ -691,7 +691,7 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__render)
-            opts="-k -n -o -v -h -V --kustomize --engine --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            opts="-k -n -o -v -h -V --kustomize --engine --load-restrictor --kubeconfig --context --namespace --output --repo --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -707,6 +707,10 @@ _kubectl__release() {
                     ;;
                 --engine)
                     COMPREPLY=($(compgen -W "builtin kustomize" -- "${cur}"))
+                    return 0
+                    ;;
+                --load-restrictor)
+                    COMPREPLY=($(compgen -W "LoadRestrictionsRootOnly LoadRestrictionsNone" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

@@ -48,6 +48,8 @@ complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "hel
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s k -l kustomize -d 'Render the kustomization in this directory instead of an environment' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -l engine -d 'Which renderer to use: the built-in one, or an installed kustomize (or kubectl kustomize) for features the built-in one refuses' -r -f -a "builtin\t''
 kustomize\t''"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -l load-restrictor -d 'As kustomize\'s flag: LoadRestrictionsRootOnly (the default) refuses files outside a kustomization\'s directory; LoadRestrictionsNone allows them' -r -f -a "LoadRestrictionsRootOnly\t''
+LoadRestrictionsNone\t''"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s n -l namespace -d 'The namespace to use for namespaced objects' -r

@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Render the kustomization in this directory instead of an environment')
             [CompletionResult]::new('--kustomize', '--kustomize', [CompletionResultType]::ParameterName, 'Render the kustomization in this directory instead of an environment')
             [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Which renderer to use: the built-in one, or an installed kustomize (or kubectl kustomize) for features the built-in one refuses')
+            [CompletionResult]::new('--load-restrictor', '--load-restrictor', [CompletionResultType]::ParameterName, 'As kustomize''s flag: LoadRestrictionsRootOnly (the default) refuses files outside a kustomization''s directory; LoadRestrictionsNone allows them')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')

@@ -8,8 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export KUSTOMIZE_CONFORMANCE_DIR="${KUSTOMIZE_CONFORMANCE_DIR:-$PWD/../shared/conformance/kustomize}"
-
 scripts/deps.sh
 
 cleanup() {

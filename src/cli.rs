@@ -321,6 +321,26 @@ pub struct RenderArgs {
     /// Which renderer to use: the built-in one, or an installed kustomize (or kubectl kustomize) for features the built-in one refuses.
     #[arg(long, value_enum, default_value_t = Engine::Builtin)]
     pub engine: Engine,
+    /// As kustomize's flag: LoadRestrictionsRootOnly (the default) refuses files outside a kustomization's directory; LoadRestrictionsNone allows them.
+    #[arg(long, value_enum, default_value_t = LoadRestrictor::LoadRestrictionsRootOnly)]
+    pub load_restrictor: LoadRestrictor,
+}
+
+/// kustomize's `--load-restrictor` values, spelled as kustomize spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "verbatim")]
+pub enum LoadRestrictor {
+    LoadRestrictionsRootOnly,
+    LoadRestrictionsNone,
+}
+
+impl From<LoadRestrictor> for crate::render::LoadRestrictor {
+    fn from(l: LoadRestrictor) -> Self {
+        match l {
+            LoadRestrictor::LoadRestrictionsRootOnly => crate::render::LoadRestrictor::RootOnly,
+            LoadRestrictor::LoadRestrictionsNone => crate::render::LoadRestrictor::None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

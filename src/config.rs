@@ -233,15 +233,15 @@ impl Loaded {
                     dir = d.parent();
                 }
                 found.ok_or_else(|| ConfigError::NotFound {
-                    start: start.display().to_string(),
+                    start: crate::render::fs::shown(start),
                 })?
             }
         };
         let text = std::fs::read_to_string(&file).map_err(|e| ConfigError::Read {
-            path: file.display().to_string(),
+            path: crate::render::fs::shown(&file),
             message: e.to_string(),
         })?;
-        let config = ReleaseConfig::parse(&text, &file.display().to_string())?;
+        let config = ReleaseConfig::parse(&text, &crate::render::fs::shown(&file))?;
         let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Loaded { config, root, file })
     }
@@ -252,7 +252,7 @@ impl Loaded {
             .get(name)
             .ok_or_else(|| ConfigError::UnknownEnv {
                 name: name.to_string(),
-                path: self.file.display().to_string(),
+                path: crate::render::fs::shown(&self.file),
                 known: self
                     .config
                     .environments

@@ -33,7 +33,7 @@ impl Repo {
             .map_err(|e| GitError::Missing(e.to_string()))?;
         if !out.status.success() {
             return Err(GitError::NotARepo {
-                dir: dir.display().to_string(),
+                dir: crate::render::fs::shown(dir),
             });
         }
         Ok(Repo {

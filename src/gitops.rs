@@ -279,7 +279,7 @@ pub fn edit_kustomization_images(
     target: &Target,
     add_if_missing: bool,
 ) -> Result<Option<FileEdit>, EditError> {
-    let shown = file.display().to_string();
+    let shown = crate::render::fs::shown(file);
     let docs = parse_located(text, &shown)?;
     let Some(doc) = docs.first() else {
         return Err(EditError::Unsupported {
@@ -564,7 +564,7 @@ pub fn edit_image_fields(
     name: &str,
     target: &Target,
 ) -> Result<Option<FileEdit>, EditError> {
-    let shown = file.display().to_string();
+    let shown = crate::render::fs::shown(file);
     let docs = parse_located(text, &shown)?;
     let mut splices = Vec::new();
     let mut changes = Vec::new();
@@ -653,7 +653,7 @@ fn collect_image_fields<'a>(
 /// Writes a file atomically: a temp file in the same directory, then rename.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), EditError> {
     let err = |e: std::io::Error| EditError::Write {
-        file: path.display().to_string(),
+        file: crate::render::fs::shown(path),
         message: e.to_string(),
     };
     let dir = path.parent().unwrap_or(Path::new("."));

@@ -85,7 +85,7 @@ impl Cluster {
     pub async fn connect(t: &Target) -> Result<Self, ClusterError> {
         let kubeconfig = match &t.kubeconfig {
             Some(p) => Kubeconfig::read_from(p).map_err(|e| ClusterError::Kubeconfig {
-                path: p.display().to_string(),
+                path: crate::render::fs::shown(p),
                 message: e.to_string(),
             })?,
             None => Kubeconfig::read().map_err(|e| ClusterError::Kubeconfig {

@@ -96,7 +96,7 @@ fn render_cmd(cli: &Cli, args: &RenderArgs) -> Result<i32, CmdError> {
     match args.engine {
         // Rendering is complete (or has failed, printing nothing) before the first byte is written.
         Engine::Builtin => {
-            let docs = render::render(&DiskFs, &dir)?;
+            let docs = render::render_with(&DiskFs, &dir, args.load_restrictor.into())?;
             match cli.global.output {
                 Output::Yaml | Output::Patch => {
                     render::emit::write_stream(&docs, &mut out)?;
@@ -108,7 +108,7 @@ fn render_cmd(cli: &Cli, args: &RenderArgs) -> Result<i32, CmdError> {
             std::mem::forget(docs);
         }
         Engine::Kustomize => {
-            let yaml = render_with_kustomize(&dir)?;
+            let yaml = render_with_kustomize(&dir, args.load_restrictor)?;
             let text = match cli.global.output {
                 Output::Yaml | Output::Patch => yaml,
                 Output::Json => {
@@ -141,10 +141,23 @@ pub fn format_docs(docs: &[Value], output: Output) -> String {
 }
 
 /// Delegates to `kustomize build`, or `kubectl kustomize` when kustomize is not installed.
-fn render_with_kustomize(dir: &Path) -> Result<String, CmdError> {
+fn render_with_kustomize(
+    dir: &Path,
+    restrictor: crate::cli::LoadRestrictor,
+) -> Result<String, CmdError> {
+    use clap::ValueEnum;
     let attempts: [(&str, &[&str]); 2] = [("kustomize", &["build"]), ("kubectl", &["kustomize"])];
+    let restrictor = restrictor
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
     for (bin, pre) in attempts {
-        let result = std::process::Command::new(bin).args(pre).arg(dir).output();
+        let result = std::process::Command::new(bin)
+            .args(pre)
+            .arg(dir)
+            .arg("--load-restrictor")
+            .arg(&restrictor)
+            .output();
         match result {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(CmdError::Engine(format!("running {bin}: {e}"))),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::fs::{FileSystem, normalize};
+use super::fs::{FileSystem, normalize, shown_path};
 use super::generator::{self, GeneratorInputs};
 use super::kustomization::{
     Behavior, FILE_NAMES, KustKind, Kustomization, KustomizationError, PatchSource, SortOrder,
@@ -66,10 +66,15 @@ const MIN_PARALLEL_DIRS: usize = 64;
 /// Walks kustomizations through a [`FileSystem`].
 pub struct Builder<'a> {
     fs: &'a dyn FileSystem,
-    /// Directories being built, for cycle detection.
-    stack: Vec<super::fs::DirIdentity>,
-    /// The directory the user asked for; file names in messages are relative to it.
+    /// Directories being built (real paths), for cycle detection.
+    stack: Vec<PathBuf>,
+    /// The directory the user asked for (its real path); origin annotations are relative to it.
     root: PathBuf,
+    /// Where messages show paths from (the current directory on disk).
+    base: PathBuf,
+    /// kustomize's default load restrictor (`LoadRestrictionsRootOnly`): files a
+    /// kustomization reads must be in or below its directory.
+    restrict: bool,
     /// `buildMetadata` of the top kustomization, which applies to every level.
     origin_annotations: bool,
     transformer_annotations: bool,
@@ -84,10 +89,18 @@ impl<'a> Builder<'a> {
             fs,
             stack: Vec::new(),
             root: normalize(root),
+            base: fs.display_base(),
+            restrict: true,
             origin_annotations: false,
             transformer_annotations: false,
             parallel: true,
         }
+    }
+
+    /// Lets kustomizations read files outside their directory (`LoadRestrictionsNone`).
+    pub fn unrestricted(mut self) -> Self {
+        self.restrict = false;
+        self
     }
 
     /// A builder for a worker thread: same settings and cycle stack, no further threads.
@@ -96,6 +109,8 @@ impl<'a> Builder<'a> {
             fs: self.fs,
             stack: self.stack.clone(),
             root: self.root.clone(),
+            base: self.base.clone(),
+            restrict: self.restrict,
             origin_annotations: self.origin_annotations,
             transformer_annotations: self.transformer_annotations,
             parallel: false,
@@ -107,12 +122,69 @@ impl<'a> Builder<'a> {
         relative_path(&self.root, p)
     }
 
-    /// A path as shown to the user: relative to where the build started when possible.
+    /// A path as shown to the user: relative to the current directory when below
+    /// it, absolute otherwise, so that `file:line:col` opens in an editor.
     pub fn display(&self, p: &Path) -> String {
-        let base = self.root.parent().unwrap_or(&self.root);
-        match p.strip_prefix(base) {
-            Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
-            _ => p.display().to_string(),
+        shown_path(p, &self.base)
+    }
+
+    /// The real path of a kustomization directory, as kustomize confirms each root:
+    /// `..` in its entries then means the same on disk as for kustomize.
+    fn confirm_dir(&self, path: &Path) -> Result<PathBuf, RenderError> {
+        self.fs.real_path(path).map_err(|e| RenderError::Io {
+            path: self.display(path),
+            message: e.to_string(),
+        })
+    }
+
+    /// The path of a file that the kustomization in `dir` (a confirmed real path)
+    /// reads. Under the load restrictor the file, symlinks resolved, must be in or
+    /// below `dir`, as kustomize requires; a plain relative name with no symlink in
+    /// it is below by construction and costs no more than one `lstat` per component.
+    fn file_in(
+        &self,
+        dir: &Path,
+        entry: &str,
+        referenced_from: &Path,
+    ) -> Result<PathBuf, RenderError> {
+        let path = normalize(&dir.join(entry));
+        if !self.restrict {
+            return Ok(path);
+        }
+        let plain = !Path::new(entry).is_absolute()
+            && Path::new(entry).components().all(|c| {
+                matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            });
+        if plain {
+            let mut p = dir.to_path_buf();
+            let mut linked = false;
+            for c in Path::new(entry).components() {
+                p.push(c);
+                if self.fs.is_symlink(&p) {
+                    linked = true;
+                    break;
+                }
+            }
+            if !linked {
+                return Ok(path);
+            }
+        }
+        let real = match self.fs.real_path(&path) {
+            Ok(r) => r,
+            // Missing: reading it reports that, naming the file as written.
+            Err(_) => return Ok(path),
+        };
+        if real.starts_with(dir) {
+            Ok(real)
+        } else {
+            Err(RenderError::OutsideRoot {
+                file: self.display(referenced_from),
+                path: self.display(&path),
+                root: self.display(dir),
+            })
         }
     }
 
@@ -165,13 +237,17 @@ impl<'a> Builder<'a> {
 
     /// Builds the kustomization in `dir` completely, as `kustomize build` does.
     pub fn build(&mut self, dir: &Path) -> Result<Vec<Resource>, RenderError> {
-        let dir = normalize(dir);
+        let missing = || RenderError::Missing {
+            path: self.display(&normalize(&self.base.join(dir))),
+            referenced_from: "the command line".into(),
+        };
+        // Resolved against the current directory before anything else: `-k .` inside
+        // an overlay and `-k /abs/overlay` are the same build.
+        let dir = self.fs.real_path(dir).map_err(|_| missing())?;
         if !self.fs.is_dir(&dir) {
-            return Err(RenderError::Missing {
-                path: self.display(&dir),
-                referenced_from: "the command line".into(),
-            });
+            return Err(missing());
         }
+        self.root = dir.clone();
         let (k, file) = self.load(&dir)?;
         if k.kind == KustKind::Component {
             return Err(RenderError::Invalid {
@@ -212,13 +288,12 @@ impl<'a> Builder<'a> {
         file: &Path,
         mut acc: Acc,
     ) -> Result<Acc, RenderError> {
-        let identity = self.fs.dir_identity(dir);
-        if self.stack.contains(&identity) {
+        if self.stack.iter().any(|d| d == dir) {
             return Err(RenderError::Cycle {
                 dir: self.display(dir),
             });
         }
-        self.stack.push(identity);
+        self.stack.push(dir.to_path_buf());
         let shown = self.display(file);
 
         let mut ids: std::collections::HashSet<_> =
@@ -226,15 +301,13 @@ impl<'a> Builder<'a> {
         let mut prebuilt = self.build_dirs_in_parallel(dir, file, &k.resources);
         for (i, entry) in k.resources.iter().enumerate() {
             match prebuilt.get_mut(i).and_then(Option::take) {
-                Some(sub) => {
-                    self.append_dir(file, &normalize(&dir.join(entry)), sub?, &mut acc, &mut ids)?
-                }
+                Some((path, sub)) => self.append_dir(file, &path, sub?, &mut acc, &mut ids)?,
                 None => self.accumulate_resource(dir, file, entry, &mut acc, &mut ids)?,
             }
         }
         let mut config_files = Vec::new();
         for c in &k.configurations {
-            let path = normalize(&dir.join(c));
+            let path = self.file_in(dir, c, file)?;
             config_files.push((self.read_text(&path, file)?, self.display(&path)));
         }
         let level = transform::shared_for_level(&config_files)
@@ -242,7 +315,7 @@ impl<'a> Builder<'a> {
         transform::merge_shared(&mut acc.config, &level)
             .map_err(|e| RenderError::transform(&shown, e))?;
         for c in &k.crds {
-            let path = normalize(&dir.join(c));
+            let path = self.file_in(dir, c, file)?;
             let text = self.read_text(&path, file)?;
             std::sync::Arc::make_mut(&mut acc.config)
                 .merge_crd(&text, &self.display(&path))
@@ -257,6 +330,7 @@ impl<'a> Builder<'a> {
                     referenced_from: shown.clone(),
                 });
             }
+            let path = self.confirm_dir(&path)?;
             let (ck, cfile) = self.load(&path)?;
             if ck.kind != KustKind::Component {
                 return Err(RenderError::Invalid {
@@ -330,9 +404,11 @@ impl<'a> Builder<'a> {
         }
         let path = normalize(&dir.join(entry));
         if self.fs.is_dir(&path) {
+            let path = self.confirm_dir(&path)?;
             let sub = self.build_dir(&path, file)?;
             return self.append_dir(file, &path, sub, acc, ids);
         }
+        let path = self.file_in(dir, entry, file)?;
         let text = self.read_text(&path, file)?;
         let shown = self.display(&path);
         let mut resources = load_resources(&text, &shown)?;
@@ -343,7 +419,7 @@ impl<'a> Builder<'a> {
         acc.append(ids, resources, &shown)
     }
 
-    /// Builds a directory listed under `resources:` on its own (a fresh accumulation).
+    /// Builds a directory listed under `resources:` (a confirmed real path) on its own (a fresh accumulation).
     fn build_dir(&mut self, path: &Path, file: &Path) -> Result<Acc, RenderError> {
         let (sub, sub_file) = self.load(path)?;
         if sub.kind == KustKind::Component {
@@ -376,13 +452,15 @@ impl<'a> Builder<'a> {
     /// Builds the directory entries of `resources:` on all cores, each into its own
     /// accumulation (they do not see each other until appended). The caller appends
     /// them in listed order, so ids, errors and output are those of a sequential walk;
-    /// index `i` is `None` for an entry that is not a directory or was not built.
+    /// index `i` is `None` for an entry that is not a directory or was not built, else
+    /// the directory's real path and what building it gave.
+    #[allow(clippy::type_complexity)]
     fn build_dirs_in_parallel(
         &self,
         dir: &Path,
         file: &Path,
         entries: &[String],
-    ) -> Vec<Option<Result<Acc, RenderError>>> {
+    ) -> Vec<Option<(PathBuf, Result<Acc, RenderError>)>> {
         use std::sync::Mutex;
         use std::sync::atomic::{AtomicUsize, Ordering};
         if !self.parallel {
@@ -398,12 +476,15 @@ impl<'a> Builder<'a> {
             .filter(|(_, e)| !e.contains("://"))
             .map(|(i, e)| (i, normalize(&dir.join(e))))
             .filter(|(_, p)| self.fs.is_dir(p))
+            // One that cannot be confirmed is left to the sequential walk, which reports it.
+            .filter_map(|(i, p)| Some((i, self.fs.real_path(&p).ok()?)))
             .collect();
         // Below this, threads cost more memory (stacks, allocator caches) than they save time.
         if dirs.len() < MIN_PARALLEL_DIRS {
             return Vec::new();
         }
-        let slots: Vec<Mutex<Option<Result<Acc, RenderError>>>> =
+        #[allow(clippy::type_complexity)]
+        let slots: Vec<Mutex<Option<(PathBuf, Result<Acc, RenderError>)>>> =
             entries.iter().map(|_| Mutex::new(None)).collect();
         let next = AtomicUsize::new(0);
         // After an error, entries listed later are not needed: the walk stops there.
@@ -429,7 +510,7 @@ impl<'a> Builder<'a> {
                             worker = self.worker();
                         }
                         if let Ok(mut slot) = slots[*i].lock() {
-                            *slot = Some(built);
+                            *slot = Some((path.clone(), built));
                         }
                     }
                 });
@@ -522,11 +603,11 @@ impl<'a> Builder<'a> {
         };
         for f in &spec.files {
             let (key, rel) = generator::file_key_and_path(f);
-            let path = normalize(&dir.join(&rel));
+            let path = self.file_in(dir, &rel, file)?;
             inputs.files.push((key, self.read_bytes(&path, file)?));
         }
         for e in &spec.envs {
-            let path = normalize(&dir.join(e));
+            let path = self.file_in(dir, e, file)?;
             let text = self.read_text(&path, file)?;
             inputs.envs.push((self.display(&path), text));
         }
@@ -553,6 +634,7 @@ impl<'a> Builder<'a> {
         }
         let path = normalize(&dir.join(entry));
         if self.fs.is_dir(&path) {
+            let path = self.confirm_dir(&path)?;
             let (sub, sub_file) = self.load(&path)?;
             let sub_acc = self.accumulate_target(&path, &sub, &sub_file, Acc::default())?;
             return Ok(sub_acc
@@ -561,6 +643,7 @@ impl<'a> Builder<'a> {
                 .map(|r| (r.obj, String::new(), sub_file.clone()))
                 .collect());
         }
+        let path = self.file_in(dir, entry, file)?;
         let text = self.read_text(&path, file)?;
         let docs = yaml::parse_stream(&text, &self.display(&path))?;
         Ok(docs
@@ -580,7 +663,7 @@ impl<'a> Builder<'a> {
                 Ok((t.clone(), format!("{} (inline patch)", self.display(file))))
             }
             PatchSource::Path(p) => {
-                let path = normalize(&dir.join(p));
+                let path = self.file_in(dir, p, file)?;
                 Ok((self.read_text(&path, file)?, self.display(&path)))
             }
         }
@@ -609,7 +692,7 @@ impl<'a> Builder<'a> {
                     out.replacements.push((v.clone(), self.display(file)))
                 }
                 super::kustomization::ReplacementSource::Path(p) => {
-                    let path = normalize(&dir.join(p));
+                    let path = self.file_in(dir, p, file)?;
                     let text = self.read_text(&path, file)?;
                     let shown = self.display(&path);
                     for doc in yaml::parse_stream(&text, &shown)? {

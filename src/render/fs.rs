@@ -4,26 +4,25 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-/// What the renderer needs from a file system. Paths given to it are already
-/// lexically normalised and absolute (or rooted in the in-memory tree).
+/// What the renderer needs from a file system. Paths given to it are absolute
+/// and lexically normalised (or rooted in the in-memory tree).
 /// `Sync` because independent sub-kustomizations are built on several threads.
 pub trait FileSystem: Sync {
     /// Reads a file; `NotFound` when there is no file at `path` (a directory included).
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
     fn is_dir(&self, path: &Path) -> bool;
     fn is_file(&self, path: &Path) -> bool;
-    /// The same value for a directory however it is reached (symlinks), for cycle detection.
-    fn dir_identity(&self, path: &Path) -> DirIdentity {
-        DirIdentity::Path(path.to_path_buf())
+    /// The real path of `path` (which may be relative to the current directory):
+    /// absolute, with every symlink resolved. kustomize confirms each kustomization
+    /// root this way before it reads anything, so `../../base` in an overlay reached
+    /// through `.` or a symlink means the same directory.
+    fn real_path(&self, path: &Path) -> io::Result<PathBuf>;
+    /// Whether `path` itself is a symlink (without following it).
+    fn is_symlink(&self, _path: &Path) -> bool {
+        false
     }
-}
-
-/// What identifies a directory for cycle detection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DirIdentity {
-    Path(PathBuf),
-    /// Device and inode: one `stat`, where resolving every symlink in the path costs one call per component.
-    Inode(u64, u64),
+    /// The directory messages show paths from: relative below it, absolute elsewhere.
+    fn display_base(&self) -> PathBuf;
 }
 
 /// The real file system.
@@ -50,12 +49,14 @@ impl FileSystem for DiskFs {
     fn is_file(&self, path: &Path) -> bool {
         path.is_file()
     }
-    fn dir_identity(&self, path: &Path) -> DirIdentity {
-        use std::os::unix::fs::MetadataExt;
-        match std::fs::metadata(path) {
-            Ok(m) => DirIdentity::Inode(m.dev(), m.ino()),
-            Err(_) => DirIdentity::Path(path.to_path_buf()),
-        }
+    fn real_path(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+    fn is_symlink(&self, path: &Path) -> bool {
+        path.is_symlink()
+    }
+    fn display_base(&self) -> PathBuf {
+        std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))
     }
 }
 
@@ -93,26 +94,59 @@ impl FileSystem for MemFs {
     fn is_file(&self, path: &Path) -> bool {
         self.files.contains_key(path)
     }
+    /// No symlinks in memory: relative paths start at `/`.
+    fn real_path(&self, path: &Path) -> io::Result<PathBuf> {
+        let p = normalize(&Path::new("/").join(path));
+        if self.is_file(&p) || self.is_dir(&p) {
+            Ok(p)
+        } else {
+            Err(io::Error::new(io::ErrorKind::NotFound, "no such file"))
+        }
+    }
+    fn display_base(&self) -> PathBuf {
+        PathBuf::from("/")
+    }
 }
 
 /// Lexical normalisation: removes `.` and resolves `..` without touching the disk.
+/// A leading `..` of a relative path is kept (`../a/../../b` is `../../b`), and
+/// `..` above the root of an absolute path stays at the root.
 pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
+    let mut parts: Vec<Component> = Vec::new();
     for comp in path.components() {
         match comp {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
                 }
-            }
-            other => out.push(other.as_os_str()),
+                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                _ => parts.push(comp),
+            },
+            other => parts.push(other),
         }
     }
-    if out.as_os_str().is_empty() {
-        out.push(".");
+    if parts.is_empty() {
+        return PathBuf::from(".");
     }
-    out
+    parts.iter().collect()
+}
+
+/// A path as messages show it: relative to `base` when it is below it (so an
+/// editor or a CI annotation opens it from there), absolute otherwise.
+pub fn shown_path(path: &Path, base: &Path) -> String {
+    match path.strip_prefix(base) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
+/// [`shown_path`] from the current directory: for the edges (config, overlay edits, git).
+pub fn shown(path: &Path) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) if path.is_absolute() => shown_path(path, &cwd),
+        _ => path.display().to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -135,6 +169,38 @@ mod tests {
         assert_eq!(
             normalize(Path::new("/a/b/../c/./d")),
             PathBuf::from("/a/c/d")
+        );
+    }
+
+    /// Regression: `../prod` joined with `../../base` lost its leading `..`
+    /// (a popped `..`), so `render -k ../prod` could not find the base.
+    #[test]
+    fn normalize_keeps_leading_parent_dirs() {
+        assert_eq!(
+            normalize(Path::new("../prod/../../base")),
+            PathBuf::from("../../base")
+        );
+        assert_eq!(normalize(Path::new("./../../x/..")), PathBuf::from("../.."));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+        assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
+        assert_eq!(normalize(Path::new("/a/../..")), PathBuf::from("/"));
+    }
+
+    #[test]
+    fn shown_paths_open_from_the_base() {
+        let base = Path::new("/work/repo");
+        assert_eq!(
+            shown_path(Path::new("/work/repo/envs/a.yaml"), base),
+            "envs/a.yaml"
+        );
+        assert_eq!(
+            shown_path(Path::new("/work/other/a.yaml"), base),
+            "/work/other/a.yaml"
+        );
+        assert_eq!(shown_path(Path::new("/work/repo"), base), "/work/repo");
+        assert_eq!(
+            shown_path(Path::new("/a/b.yaml"), Path::new("/")),
+            "a/b.yaml"
         );
     }
 }

@@ -58,6 +58,14 @@ pub enum RenderError {
     DuplicateId { id: String, file: String },
     #[error("{file}: {message}")]
     Invalid { file: String, message: String },
+    #[error(
+        "{file}: {path} is not in or below {root}, and kustomize only reads files of a kustomization from its own directory (load restrictor LoadRestrictionsRootOnly); move the file below {root}, make its directory a base with its own kustomization, or render with --load-restrictor LoadRestrictionsNone"
+    )]
+    OutsideRoot {
+        file: String,
+        path: String,
+        root: String,
+    },
     #[error("{file}: {what} is not supported by the built-in renderer; use `--engine kustomize`")]
     Unsupported { file: String, what: String },
     // The cause is part of the message (not a `source`), so it is printed once.
@@ -82,9 +90,31 @@ impl RenderError {
     }
 }
 
-/// Renders the kustomization in `dir` to its documents, in output order.
+/// kustomize's `--load-restrictor`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LoadRestrictor {
+    /// Files must be in or below their kustomization's directory (kustomize's default).
+    #[default]
+    RootOnly,
+    None,
+}
+
+/// Renders the kustomization in `dir` (relative paths start at the current
+/// directory) to its documents, in output order.
 pub fn render(fs: &dyn fs::FileSystem, dir: &Path) -> Result<Vec<Value>, RenderError> {
+    render_with(fs, dir, LoadRestrictor::default())
+}
+
+/// [`render`] with a load restrictor.
+pub fn render_with(
+    fs: &dyn fs::FileSystem,
+    dir: &Path,
+    restrictor: LoadRestrictor,
+) -> Result<Vec<Value>, RenderError> {
     let mut b = build::Builder::new(fs, dir);
+    if restrictor == LoadRestrictor::None {
+        b = b.unrestricted();
+    }
     let resources = b.build(dir)?;
     Ok(resources.into_iter().map(|r| r.obj).collect())
 }

@@ -122,6 +122,120 @@ fn malformed_yaml_exits_2_with_file_line_and_nothing_on_stdout() {
     );
 }
 
+/// The `FILE:LINE:COL` prefix of the first error line, split off.
+fn error_location(stderr: &str) -> (String, usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or("");
+    let rest = &line["error: ".len().min(line.len())..];
+    let mut parts = rest.splitn(4, ':');
+    let file = parts.next().unwrap_or("").to_string();
+    let l = parts.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let c = parts.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    (file, l, c)
+}
+
+/// Regression: `render -k /abs/dir` named a broken file `dir/a.yaml:5:2`, relative
+/// to the kustomization's parent, which opens from nowhere. Below the current
+/// directory it is relative to it; elsewhere absolute.
+#[test]
+fn error_locations_open_from_the_current_directory() {
+    let d = tmp_tree(&[
+        ("overlay/kustomization.yaml", "resources:\n- a.yaml\n"),
+        (
+            "overlay/a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n data: x\n",
+        ),
+    ]);
+    let target = d.path().join("overlay");
+    let elsewhere = tempfile::tempdir().unwrap();
+    for cwd in [
+        d.path().to_path_buf(),
+        target.clone(),
+        elsewhere.path().to_path_buf(),
+    ] {
+        let out = bin()
+            .current_dir(&cwd)
+            .args(["render", "-k"])
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let (file, line, col) = error_location(&err);
+        assert!(
+            cwd.join(&file).is_file(),
+            "{file:?} does not open from {}: {err}",
+            cwd.display()
+        );
+        assert!(file.ends_with("a.yaml") && line == 5 && col >= 1, "{err}");
+        if cwd == elsewhere.path() {
+            assert!(
+                Path::new(&file).is_absolute(),
+                "outside the cwd, absolute: {err}"
+            );
+        } else {
+            assert!(
+                Path::new(&file).is_relative(),
+                "below the cwd, relative: {err}"
+            );
+        }
+    }
+}
+
+/// kustomize's load restrictor: a file outside the kustomization's directory (also
+/// through a symlink) is refused, exactly where `kustomize build` refuses it;
+/// `--load-restrictor LoadRestrictionsNone` allows it, as in kustomize.
+#[test]
+fn files_outside_the_kustomization_are_refused_like_kustomize() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+    let d = tmp_tree(&[
+        ("shared/cm.yaml", cm),
+        ("up/kustomization.yaml", "resources:\n- ../shared/cm.yaml\n"),
+        ("link/kustomization.yaml", "resources:\n- sub/cm.yaml\n"),
+        (
+            "inside/kustomization.yaml",
+            "resources:\n- sub/../cm.yaml\n",
+        ),
+        ("inside/cm.yaml", cm),
+        ("inside/sub/keep", ""),
+    ]);
+    std::fs::create_dir(d.path().join("link/sub")).unwrap();
+    std::os::unix::fs::symlink(
+        d.path().join("shared/cm.yaml"),
+        d.path().join("link/sub/cm.yaml"),
+    )
+    .unwrap();
+    for dir in ["up", "link"] {
+        let out = render_dir(&d.path().join(dir));
+        assert_eq!(out.status.code(), Some(2), "{dir}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("is not in or below") && err.contains("--load-restrictor"),
+            "{err}"
+        );
+        let ok = bin()
+            .args(["render", "--load-restrictor", "LoadRestrictionsNone", "-k"])
+            .arg(d.path().join(dir))
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        assert!(String::from_utf8_lossy(&ok.stdout).contains("name: x"));
+    }
+    let out = render_dir(&d.path().join("inside"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn missing_resource_and_cycle_and_duplicate_are_errors() {
     let d = tmp_tree(&[("kustomization.yaml", "resources:\n- nothere.yaml\n")]);
