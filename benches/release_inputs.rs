@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kubectl_release::policy::Policy;
+use kubectl_release::image::policy::Policy;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

@@ -196,7 +196,7 @@ impl ReleaseConfig {
             }
             for (i, img) in env.images.iter().enumerate() {
                 let idx = i.to_string();
-                if let Err(e) = crate::policy::Policy::parse(
+                if let Err(e) = crate::image::policy::Policy::parse(
                     &img.policy,
                     img.allow_tags.as_deref(),
                     &img.ignore_tags,

@@ -546,16 +546,6 @@ pub fn edit_kustomization_images(
     }))
 }
 
-/// The repository part of an image reference (no tag, no digest).
-pub fn image_name(image: &str) -> &str {
-    let no_digest = image.split('@').next().unwrap_or(image);
-    let slash = no_digest.rfind('/').map(|i| i + 1).unwrap_or(0);
-    match no_digest[slash..].rfind(':') {
-        Some(i) => &no_digest[..slash + i],
-        None => no_digest,
-    }
-}
-
 /// Sets `image:` fields whose image is `name` in a resource or patch file.
 /// Returns `None` when the file has no such field.
 pub fn edit_image_fields(
@@ -633,7 +623,7 @@ fn collect_image_fields<'a>(
                 let p = format!("{ptr}/{}", patch::escape(key));
                 if key == "image"
                     && let Some(s) = v.as_str()
-                    && image_name(s) == name
+                    && crate::image::name_of(s) == name
                 {
                     out.push((p, v));
                     continue;
@@ -806,15 +796,5 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-    }
-
-    #[test]
-    fn image_names() {
-        assert_eq!(
-            image_name("ghcr.io/acme/api:v1@sha256:x"),
-            "ghcr.io/acme/api"
-        );
-        assert_eq!(image_name("localhost:5000/app"), "localhost:5000/app");
-        assert_eq!(image_name("nginx:1.2"), "nginx");
     }
 }

@@ -5,7 +5,11 @@
 //! the flag, else the context's, else `default`. TLS is verified as the
 //! kubeconfig says.
 
+pub mod identity;
 pub mod live;
+pub mod lock;
+pub mod records;
+pub mod workload;
 
 use std::path::PathBuf;
 
@@ -55,6 +59,16 @@ pub enum ClusterError {
          changes a keyed list entry, --field-manager NAME with its manager shows the real effect)"
     )]
     Invalid { object: String, message: String },
+    #[error(
+        "{workload} is being released by {holder} (lease {lease}, renewed {renewed_ago}s ago); wait for it to finish, or for the lease to expire ({seconds}s after its last renewal)",
+        seconds = lock::LOCK_SECONDS
+    )]
+    Locked {
+        workload: String,
+        holder: String,
+        lease: String,
+        renewed_ago: u64,
+    },
     #[error("{object} (context {context:?}): {message}")]
     Object {
         object: String,
@@ -126,4 +140,3 @@ impl Cluster {
         }
     }
 }
-pub mod workload;

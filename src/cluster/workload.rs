@@ -1,17 +1,16 @@
-//! Workloads in the cluster: their live images, rollout state, guarded patches, locks and release records.
+//! Workloads in the cluster: their live images, rollout state and guarded patches.
 
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{ConfigMap, Pod, PodSpec, PodStatus};
+use k8s_openapi::api::core::v1::{Pod, PodSpec, PodStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::api::{Api, ListParams, Patch, PatchParams};
 use serde_json::Value;
 
 use super::{Cluster, ClusterError};
-use crate::history::{self, Record, WorkloadRef};
-use crate::rollout::{ContainerState, PodState, WorkloadKind, WorkloadState};
+use crate::release::record::WorkloadRef;
+use crate::release::rollout::{ContainerState, PodState, WorkloadKind, WorkloadState};
 
 /// A container of a live workload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +63,7 @@ fn containers(spec: Option<&PodSpec>) -> Vec<LiveContainer> {
     out
 }
 
-fn not_found_or(c: &Cluster, w: &WorkloadRef, e: kube::Error) -> ClusterError {
+pub(super) fn not_found_or(c: &Cluster, w: &WorkloadRef, e: kube::Error) -> ClusterError {
     match &e {
         kube::Error::Api(s) if s.code == 404 => ClusterError::Api {
             context: c.context.clone(),
@@ -362,220 +361,4 @@ pub async fn state(c: &Cluster, w: &WorkloadRef) -> Result<WorkloadState, Cluste
         }
     }
     Ok(s)
-}
-
-/// A per-workload lock (a coordination.k8s.io Lease that expires).
-pub struct Lock {
-    pub name: String,
-    pub namespace: String,
-    pub holder: String,
-}
-
-/// Lease length: a crashed release frees the workload after this long.
-pub const LOCK_SECONDS: i32 = 60;
-
-fn lease_name(w: &WorkloadRef) -> String {
-    format!("kubectl-release-{}-{}", w.kind.to_lowercase(), w.name)
-}
-
-/// Takes the workload's lock, or says who holds it.
-pub async fn lock(c: &Cluster, w: &WorkloadRef, holder: &str) -> Result<Lock, ClusterError> {
-    let api = Api::<Lease>::namespaced(c.client.clone(), &w.namespace);
-    let name = lease_name(w);
-    let now = k8s_openapi::jiff::Timestamp::now();
-    let lease = serde_json::json!({
-        "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-        "metadata": {"name": name, "namespace": w.namespace, "labels": {"app.kubernetes.io/managed-by": "kubectl-release"}},
-        "spec": {"holderIdentity": holder, "leaseDurationSeconds": LOCK_SECONDS, "acquireTime": now.to_string(), "renewTime": now.to_string()}
-    });
-    let lease: Lease = serde_json::from_value(lease).map_err(|e| c.api_err("building lease", e))?;
-    match api.create(&PostParams::default(), &lease).await {
-        Ok(_) => {
-            return Ok(Lock {
-                name,
-                namespace: w.namespace.clone(),
-                holder: holder.to_string(),
-            });
-        }
-        Err(kube::Error::Api(s)) if s.code == 409 => {}
-        Err(e) => return Err(not_found_or(c, w, e)),
-    }
-    // Taken: free only when expired.
-    let existing = api
-        .get(&name)
-        .await
-        .map_err(|e| c.api_err("reading lease", e))?;
-    let spec = existing.spec.clone().unwrap_or_default();
-    let other = spec
-        .holder_identity
-        .clone()
-        .unwrap_or_else(|| "someone".into());
-    let expired = match (&spec.renew_time, spec.lease_duration_seconds) {
-        (Some(t), Some(d)) => now.duration_since(t.0).as_secs() > d as i64,
-        _ => true,
-    };
-    if !expired {
-        return Err(ClusterError::Api {
-            context: c.context.clone(),
-            message: format!(
-                "{w} is being released by {other} (lease {name}); wait for it to finish, or for the lease to expire ({LOCK_SECONDS}s after its last renewal)"
-            ),
-        });
-    }
-    let mut taken = existing.clone();
-    let mut s = spec;
-    s.holder_identity = Some(holder.to_string());
-    s.acquire_time = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime(
-        now,
-    ));
-    s.renew_time = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime(
-        now,
-    ));
-    taken.spec = Some(s);
-    api.replace(&name, &PostParams::default(), &taken)
-        .await
-        .map_err(|e| match e {
-            kube::Error::Api(s) if s.code == 409 => ClusterError::Api {
-                context: c.context.clone(),
-                message: format!("{w} was just locked by another release; try again"),
-            },
-            e => c.api_err("taking over an expired lease", e),
-        })?;
-    Ok(Lock {
-        name,
-        namespace: w.namespace.clone(),
-        holder: holder.to_string(),
-    })
-}
-
-impl Lock {
-    /// Extends the lease; call well within [`LOCK_SECONDS`].
-    pub async fn renew(&self, c: &Cluster) -> Result<(), ClusterError> {
-        let api = Api::<Lease>::namespaced(c.client.clone(), &self.namespace);
-        let now = k8s_openapi::jiff::Timestamp::now();
-        let patch = serde_json::json!({"spec": {"renewTime": now.to_string(), "holderIdentity": self.holder}});
-        api.patch(&self.name, &PatchParams::default(), &Patch::Merge(&patch))
-            .await
-            .map(|_| ())
-            .map_err(|e| c.api_err("renewing lease", e))
-    }
-
-    /// Frees the lock (only if still ours).
-    pub async fn release(&self, c: &Cluster) -> Result<(), ClusterError> {
-        let api = Api::<Lease>::namespaced(c.client.clone(), &self.namespace);
-        match api.get(&self.name).await {
-            Ok(l)
-                if l.spec.as_ref().and_then(|s| s.holder_identity.as_deref())
-                    == Some(self.holder.as_str()) =>
-            {
-                let dp = DeleteParams {
-                    preconditions: Some(kube::api::Preconditions {
-                        resource_version: l.metadata.resource_version.clone(),
-                        uid: None,
-                    }),
-                    ..Default::default()
-                };
-                api.delete(&self.name, &dp)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| c.api_err("releasing lease", e))
-            }
-            _ => Ok(()),
-        }
-    }
-}
-
-/// Reads a workload's release records (empty when none).
-pub async fn records(
-    c: &Cluster,
-    w: &WorkloadRef,
-) -> Result<(Vec<Record>, Option<String>), ClusterError> {
-    let api = Api::<ConfigMap>::namespaced(c.client.clone(), &w.namespace);
-    match api.get(&history::configmap_name(w)).await {
-        Ok(cm) => {
-            let text = cm
-                .data
-                .as_ref()
-                .and_then(|d| d.get("records.json"))
-                .cloned()
-                .unwrap_or_else(|| "[]".into());
-            let recs: Vec<Record> = serde_json::from_str(&text).map_err(|e| ClusterError::Api {
-                context: c.context.clone(),
-                message: format!(
-                    "ConfigMap {} in {} holds unreadable release records: {e}",
-                    history::configmap_name(w),
-                    w.namespace
-                ),
-            })?;
-            Ok((recs, cm.metadata.resource_version.clone()))
-        }
-        Err(kube::Error::Api(s)) if s.code == 404 => Ok((Vec::new(), None)),
-        Err(e) => Err(not_found_or(c, w, e)),
-    }
-}
-
-/// Changes a workload's records with optimistic concurrency (retried on conflicts).
-/// Returns what `f` returned for the version that was stored.
-pub async fn update_records<T>(
-    c: &Cluster,
-    w: &WorkloadRef,
-    mut f: impl FnMut(&mut Vec<Record>) -> T,
-) -> Result<T, ClusterError> {
-    let api = Api::<ConfigMap>::namespaced(c.client.clone(), &w.namespace);
-    let name = history::configmap_name(w);
-    for _ in 0..10 {
-        let (mut recs, rv) = records(c, w).await?;
-        let out = f(&mut recs);
-        let data = serde_json::to_string(&recs).map_err(|e| c.api_err("encoding records", e))?;
-        let cm: ConfigMap = serde_json::from_value(serde_json::json!({
-            "apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": name, "namespace": w.namespace, "resourceVersion": rv,
-                         "labels": {history::HISTORY_LABEL: "true", "app.kubernetes.io/managed-by": "kubectl-release",
-                                    "kubectl-release.dev/workload": w.name}},
-            "data": {"records.json": data, "kind": w.kind}
-        }))
-        .map_err(|e| c.api_err("building records", e))?;
-        let r = match rv {
-            None => api.create(&PostParams::default(), &cm).await.map(|_| ()),
-            Some(_) => api
-                .replace(&name, &PostParams::default(), &cm)
-                .await
-                .map(|_| ()),
-        };
-        match r {
-            Ok(()) => return Ok(out),
-            Err(kube::Error::Api(s)) if s.code == 409 => continue,
-            Err(e) => return Err(not_found_or(c, w, e)),
-        }
-    }
-    Err(ClusterError::Api {
-        context: c.context.clone(),
-        message: format!("release records of {w} kept changing under us; try again"),
-    })
-}
-
-/// Every workload with release records in a namespace (for `history ENV`).
-pub async fn recorded_workloads(c: &Cluster, ns: &str) -> Result<Vec<WorkloadRef>, ClusterError> {
-    let list = Api::<ConfigMap>::namespaced(c.client.clone(), ns)
-        .list(&ListParams::default().labels(&format!("{}=true", history::HISTORY_LABEL)))
-        .await
-        .map_err(|e| c.api_err(&format!("listing release records in {ns}"), e))?;
-    Ok(list
-        .items
-        .iter()
-        .filter_map(|cm| {
-            let name = cm
-                .metadata
-                .labels
-                .as_ref()?
-                .get("kubectl-release.dev/workload")?
-                .clone();
-            let kind = cm.data.as_ref()?.get("kind")?.clone();
-            Some(WorkloadRef {
-                kind,
-                namespace: ns.to_string(),
-                name,
-            })
-        })
-        .collect())
 }

@@ -13,12 +13,15 @@ use crate::cli::{
 use crate::config::{self, ConfigError};
 use crate::git::{GitError, Repo};
 use crate::gitops::{self, EditError, FileEdit, Target};
-use crate::policy::{Policy, PolicyError, Strategy};
-use crate::registry::{self, ImageRef, RegistryError};
+use crate::image::policy::{Policy, PolicyError, Strategy};
+use crate::image::registry::{self, ImageRef, RegistryError};
 use crate::render::{self, RenderError, fs::DiskFs};
 use crate::version::{self, BranchHistory, Part, Settings, TagContext, Tokens, VersionError};
 
-pub mod live;
+pub mod deploy;
+pub mod progress;
+pub mod scope;
+pub mod status;
 
 /// Exit codes, part of the interface (README: "Exit codes").
 pub mod exit {
@@ -53,9 +56,16 @@ pub enum CmdError {
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
-    Release(#[from] crate::release::ReleaseError),
+    // Boxed: its variants carry workload references and messages.
+    Release(Box<crate::release::ReleaseError>),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+impl From<crate::release::ReleaseError> for CmdError {
+    fn from(e: crate::release::ReleaseError) -> Self {
+        CmdError::Release(Box::new(e))
+    }
 }
 
 impl CmdError {
@@ -71,10 +81,10 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
         Command::Bump(args) => bump(&cli, args),
         Command::Diff(args) => diff_cmd(&cli, args),
         Command::SetImage(args) => set_image(&cli, args),
-        Command::Deploy(args) => live::deploy(&cli, args),
-        Command::Status(args) => live::status(&cli, args),
-        Command::Undo(args) => live::undo(&cli, args),
-        Command::History(args) => live::history(&cli, args),
+        Command::Deploy(args) => deploy::deploy(&cli, args),
+        Command::Status(args) => status::status(&cli, args),
+        Command::Undo(args) => deploy::undo(&cli, args),
+        Command::History(args) => status::history(&cli, args),
         Command::Completion(args) => completion(args),
         Command::Complete(args) => complete(&cli, args),
     }
@@ -341,43 +351,6 @@ fn bump(cli: &Cli, a: &BumpArgs) -> Result<i32, CmdError> {
     Ok(exit::OK)
 }
 
-/// Every container image in rendered documents.
-pub fn rendered_images(docs: &[Value]) -> Vec<String> {
-    fn walk(v: &Value, out: &mut Vec<String>) {
-        match v {
-            Value::Object(m) => {
-                for (k, child) in m {
-                    if k == "containers" || k == "initContainers" {
-                        if let Value::Array(items) = child {
-                            for c in items {
-                                if let Some(i) = c.get("image").and_then(Value::as_str) {
-                                    out.push(i.to_string());
-                                }
-                            }
-                        }
-                    } else {
-                        walk(child, out);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    docs.iter().for_each(|d| walk(d, &mut out));
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The tag part of an image reference, if any.
-fn tag_of(image: &str) -> Option<&str> {
-    let no_digest = image.split('@').next().unwrap_or(image);
-    let slash = no_digest.rfind('/').map(|i| i + 1).unwrap_or(0);
-    no_digest[slash..].rsplit_once(':').map(|(_, t)| t)
-}
-
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CmdError> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -408,21 +381,21 @@ pub(crate) fn set_image_impl(
     let env = loaded.env(&a.env)?.clone();
     let overlay = loaded.overlay_dir(&a.env)?;
     ImageRef::parse(&a.image)?;
-    let name = gitops::image_name(&a.image).to_string();
+    let name = crate::image::name_of(&a.image).to_string();
 
     // The image must be one the environment runs.
     let before_docs = render::render(&DiskFs, &overlay)?;
-    let running: Vec<String> = rendered_images(&before_docs)
+    let running: Vec<String> = crate::image::rendered_images(&before_docs)
         .into_iter()
-        .filter(|i| gitops::image_name(i) == name)
+        .filter(|i| crate::image::name_of(i) == name)
         .collect();
     if running.is_empty() {
         return Err(CmdError::Usage(format!(
             "image {name} is not used by any workload of environment {:?}; images there: {}",
             a.env,
-            rendered_images(&before_docs)
+            crate::image::rendered_images(&before_docs)
                 .iter()
-                .map(|i| gitops::image_name(i).to_string())
+                .map(|i| crate::image::name_of(i).to_string())
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect::<Vec<_>>()
@@ -452,7 +425,10 @@ pub(crate) fn set_image_impl(
             insecure: a.insecure_registry.clone(),
             ..registry::Options::default()
         })?;
-        let current = running.iter().find_map(|i| tag_of(i)).map(str::to_string);
+        let current = running
+            .iter()
+            .find_map(|i| crate::image::tag_of(i))
+            .map(str::to_string);
         let rt = runtime()?;
         rt.block_on(async {
             let tags = client.list_tags(&image).await?;
@@ -464,7 +440,7 @@ pub(crate) fn set_image_impl(
         })?
     } else if let Some((_, d)) = a.image.split_once('@') {
         Target::Digest(d.to_string())
-    } else if let Some(t) = tag_of(&a.image) {
+    } else if let Some(t) = crate::image::tag_of(&a.image) {
         Target::Tag(t.to_string())
     } else {
         return Err(CmdError::Usage(format!(
@@ -568,7 +544,7 @@ pub(crate) fn set_image_impl(
     gitops::write_atomic(&edit.file, &edit.after)?;
     // Check the result renders and carries the new image; otherwise put the file back.
     let verify = render::render(&DiskFs, &overlay).map_err(CmdError::from).and_then(|docs| {
-        if rendered_images(&docs).iter().any(|i| *i == edit.new_ref || i.ends_with(&edit.new_ref)) {
+        if crate::image::rendered_images(&docs).iter().any(|i| *i == edit.new_ref || i.ends_with(&edit.new_ref)) {
             Ok(())
         } else {
             Err(CmdError::Usage(format!(

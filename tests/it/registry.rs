@@ -1,7 +1,7 @@
 //! The registry client and tag policies against a real registry on loopback.
 
-use kubectl_release::policy::Policy;
-use kubectl_release::registry::{Client, Credentials, ImageRef, Options, RegistryError};
+use kubectl_release::image::policy::Policy;
+use kubectl_release::image::registry::{Client, Credentials, ImageRef, Options, RegistryError};
 
 use crate::support::registry::Registry;
 

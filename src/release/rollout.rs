@@ -1,7 +1,7 @@
 //! Judging a rollout: Kubernetes progress as `kubectl rollout status` sees it, pod signals, soak, and metric gates.
 //!
 //! Pure: a snapshot of the workload and its new pods goes in, a verdict comes
-//! out. The watch loop that gathers snapshots lives in `release.rs`; this module
+//! out. The watch loop that gathers snapshots is [`super::watch`]; this module
 //! decides, so every rule is tested without a cluster.
 
 use std::time::Duration;
@@ -127,13 +127,86 @@ pub enum Verdict {
     Progressing(String),
     /// Kubernetes reports the rollout complete and no pod signal is bad.
     Complete,
-    /// A gate failed: why.
-    Failed(String),
+    /// The rollout failed.
+    Failed(Failure),
+}
+
+/// Why a workload's rollout failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Failure {
+    /// A pod of the new revision shows that the release is broken.
+    PodSignal {
+        pod: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        container: Option<String>,
+        signal: Signal,
+    },
+    /// The Deployment's `Progressing` condition says `ProgressDeadlineExceeded`.
+    ProgressDeadline,
+}
+
+/// A pod signal that fails a release before any progress deadline would.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "signal", rename_all = "kebab-case")]
+pub enum Signal {
+    /// One of [`BAD_WAITING_REASONS`] (`CrashLoopBackOff`, `ErrImagePull`, ...).
+    Waiting {
+        reason: String,
+    },
+    OomKilled,
+    Restarts {
+        count: u32,
+        limit: u32,
+    },
+    NotReady {
+        after_secs: u64,
+        timeout_secs: u64,
+    },
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::ProgressDeadline => f.write_str(
+                "ProgressDeadlineExceeded: the Deployment exceeded its progress deadline",
+            ),
+            Failure::PodSignal {
+                pod,
+                container,
+                signal,
+            } => {
+                let at = match container {
+                    Some(c) => format!("pod {pod} container {c}"),
+                    None => format!("pod {pod}"),
+                };
+                match signal {
+                    Signal::Waiting { reason } => write!(f, "{at}: {reason}"),
+                    Signal::OomKilled => write!(f, "{at}: OOMKilled"),
+                    Signal::Restarts { count, limit } => {
+                        write!(f, "{at}: {count} restarts (more than {limit})")
+                    }
+                    Signal::NotReady {
+                        after_secs,
+                        timeout_secs,
+                    } => write!(
+                        f,
+                        "{at} not Ready after {after_secs}s (readiness timeout {timeout_secs}s)"
+                    ),
+                }
+            }
+        }
+    }
 }
 
 /// Pod signals of the new revision: a bad waiting reason, OOMKilled, too many
 /// restarts, or not Ready within the readiness timeout.
-pub fn pod_failure(pods: &[PodState], g: &PodGates) -> Option<String> {
+pub fn pod_failure(pods: &[PodState], g: &PodGates) -> Option<Failure> {
+    let signal = |p: &PodState, c: &ContainerState, signal| Failure::PodSignal {
+        pod: p.name.clone(),
+        container: Some(c.name.clone()),
+        signal,
+    };
     for p in pods {
         for c in &p.containers {
             if let Some(r) = c
@@ -141,27 +214,33 @@ pub fn pod_failure(pods: &[PodState], g: &PodGates) -> Option<String> {
                 .as_deref()
                 .filter(|r| BAD_WAITING_REASONS.contains(r))
             {
-                return Some(format!("pod {} container {}: {r}", p.name, c.name));
+                return Some(signal(p, c, Signal::Waiting { reason: r.into() }));
             }
             if c.terminated_reason.as_deref() == Some("OOMKilled")
                 || c.last_terminated_reason.as_deref() == Some("OOMKilled")
             {
-                return Some(format!("pod {} container {}: OOMKilled", p.name, c.name));
+                return Some(signal(p, c, Signal::OomKilled));
             }
             if c.restart_count > g.max_restarts {
-                return Some(format!(
-                    "pod {} container {}: {} restarts (more than {})",
-                    p.name, c.name, c.restart_count, g.max_restarts
+                return Some(signal(
+                    p,
+                    c,
+                    Signal::Restarts {
+                        count: c.restart_count,
+                        limit: g.max_restarts,
+                    },
                 ));
             }
         }
         if !p.ready && p.age > g.readiness_timeout {
-            return Some(format!(
-                "pod {} not Ready after {}s (readiness timeout {}s)",
-                p.name,
-                p.age.as_secs(),
-                g.readiness_timeout.as_secs()
-            ));
+            return Some(Failure::PodSignal {
+                pod: p.name.clone(),
+                container: None,
+                signal: Signal::NotReady {
+                    after_secs: p.age.as_secs(),
+                    timeout_secs: g.readiness_timeout.as_secs(),
+                },
+            });
         }
     }
     None
@@ -176,10 +255,7 @@ pub fn progress(s: &WorkloadState) -> Verdict {
                 return Progressing("waiting for the Deployment spec update to be observed".into());
             }
             if s.progressing_reason.as_deref() == Some("ProgressDeadlineExceeded") {
-                return Failed(
-                    "ProgressDeadlineExceeded: the Deployment exceeded its progress deadline"
-                        .into(),
-                );
+                return Failed(Failure::ProgressDeadline);
             }
             if s.paused {
                 return Progressing("the Deployment is paused".into());
@@ -409,8 +485,11 @@ mod tests {
         assert!(matches!(progress(&s), Verdict::Progressing(_)));
         let mut s = dep();
         s.progressing_reason = Some("ProgressDeadlineExceeded".into());
+        assert_eq!(progress(&s), Verdict::Failed(Failure::ProgressDeadline));
         assert!(
-            matches!(progress(&s), Verdict::Failed(m) if m.contains("ProgressDeadlineExceeded"))
+            Failure::ProgressDeadline
+                .to_string()
+                .contains("ProgressDeadlineExceeded")
         );
     }
 
@@ -423,17 +502,49 @@ mod tests {
         let mut s = dep();
         s.updated = 1;
         s.new_pods = vec![pod(Some("CrashLoopBackOff"), 1, false, 3)];
-        assert!(matches!(judge(&s, &g), Verdict::Failed(m) if m.contains("CrashLoopBackOff")));
+        let crash = judge(&s, &g);
+        assert!(
+            matches!(&crash, Verdict::Failed(Failure::PodSignal { signal: Signal::Waiting { reason }, .. }) if reason == "CrashLoopBackOff"),
+            "{crash:?}"
+        );
+        if let Verdict::Failed(f) = crash {
+            assert!(
+                f.to_string().ends_with("container c: CrashLoopBackOff"),
+                "{f}"
+            );
+        }
         s.new_pods = vec![pod(Some("ContainerCreating"), 0, false, 3)];
         assert!(matches!(judge(&s, &g), Verdict::Progressing(_)));
         s.new_pods = vec![pod(None, 3, true, 3)];
-        assert!(matches!(judge(&s, &g), Verdict::Failed(m) if m.contains("3 restarts")));
+        assert!(matches!(
+            judge(&s, &g),
+            Verdict::Failed(Failure::PodSignal {
+                signal: Signal::Restarts { count: 3, limit: 2 },
+                ..
+            })
+        ));
         s.new_pods = vec![pod(None, 0, false, 31)];
-        assert!(matches!(judge(&s, &g), Verdict::Failed(m) if m.contains("not Ready")));
+        assert!(matches!(
+            judge(&s, &g),
+            Verdict::Failed(Failure::PodSignal {
+                container: None,
+                signal: Signal::NotReady {
+                    after_secs: 31,
+                    timeout_secs: 30
+                },
+                ..
+            })
+        ));
         let mut p = pod(None, 0, false, 1);
         p.containers[0].last_terminated_reason = Some("OOMKilled".into());
         s.new_pods = vec![p];
-        assert!(matches!(judge(&s, &g), Verdict::Failed(m) if m.contains("OOMKilled")));
+        assert!(matches!(
+            judge(&s, &g),
+            Verdict::Failed(Failure::PodSignal {
+                signal: Signal::OomKilled,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! Records live in the cluster next to the workload (a ConfigMap per workload,
 //! bounded to the last [`MAX_RECORDS`]), so `history` and `undo` work from any
-//! machine. This module is the data; `cluster::workload` stores it.
+//! machine. This module is the data; `cluster::records` stores it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -84,7 +84,14 @@ pub struct Record {
     pub started: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished: Option<String>,
+    /// Who released, in one line ([`Actor::summary`]); `actor` has the parts.
     pub user: String,
+    #[serde(default)]
+    pub actor: Actor,
+    /// The Lease holder identity of the process running the release, so a later
+    /// run can tell an open record of a process that went away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     pub workload: WorkloadRef,
@@ -127,15 +134,61 @@ pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
-/// Who is releasing: `$USER@host`.
-pub fn who() -> String {
+/// Who started a release, as far as it is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    /// The user the API server authenticated (a SelfSubjectReview, as `kubectl auth whoami`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_user: Option<String>,
+    /// `$USER@host` of the machine that ran the release, when `$USER` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
+    /// What started it when no person at a terminal did (a webhook notification, Argo CD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+impl Actor {
+    /// The local user, as far as the environment says.
+    pub fn local() -> Self {
+        Actor {
+            local: local_user(),
+            ..Actor::default()
+        }
+    }
+
+    /// One line for tables: the cluster identity first (what RBAC and audit logs
+    /// know), then the local user and the trigger.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        match (&self.cluster_user, &self.local) {
+            (Some(c), Some(l)) => parts.push(format!("{c} ({l})")),
+            (Some(c), None) => parts.push(c.clone()),
+            (None, Some(l)) => parts.push(l.clone()),
+            (None, None) => parts.push(format!("unknown@{}", hostname())),
+        }
+        if let Some(v) = &self.via {
+            parts.push(format!("via {v}"));
+        }
+        parts.join(" ")
+    }
+}
+
+/// `$USER@host` (or `$USERNAME`), `None` where neither is set (CI, containers).
+pub fn local_user() -> Option<String> {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    Some(format!("{user}@{}", hostname()))
+}
+
+/// This machine's host name.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "localhost".into());
-    format!("{user}@{host}")
+        .unwrap_or_else(|_| "localhost".into())
 }
 
 #[cfg(test)]
@@ -147,7 +200,9 @@ mod tests {
             revision: 0,
             started: now(),
             finished: None,
-            user: who(),
+            user: Actor::local().summary(),
+            actor: Actor::local(),
+            holder: None,
             env: Some("prod".into()),
             workload: WorkloadRef {
                 kind: "Deployment".into(),
@@ -184,5 +239,29 @@ mod tests {
             name: "api".into(),
         };
         assert_eq!(configmap_name(&w), "kubectl-release-deployment-api");
+    }
+
+    #[test]
+    fn actor_summaries() {
+        let a = Actor {
+            cluster_user: Some("system:serviceaccount:ci:deployer".into()),
+            local: None,
+            via: Some("webhook native from 10.0.0.7".into()),
+        };
+        assert_eq!(
+            a.summary(),
+            "system:serviceaccount:ci:deployer via webhook native from 10.0.0.7"
+        );
+        let b = Actor {
+            cluster_user: Some("alice".into()),
+            local: Some("alice@laptop".into()),
+            via: None,
+        };
+        assert_eq!(b.summary(), "alice (alice@laptop)");
+        // Records written before the actor existed still read.
+        let old = r#"{"revision":1,"started":"t","user":"u@h","workload":{"kind":"Deployment","namespace":"n","name":"a"},"images":[],"patch":null,"inverse":null,"status":"succeeded"}"#;
+        let r: Record = serde_json::from_str(old).unwrap();
+        assert_eq!(r.actor, Actor::default());
+        assert_eq!(r.holder, None);
     }
 }
