@@ -170,8 +170,10 @@ impl Lock {
     /// Extends the lease; call every [`RENEW_EVERY`].
     pub async fn renew(&self, c: &Cluster) -> Result<(), ClusterError> {
         let api = Api::<Lease>::namespaced(c.client.clone(), &self.namespace);
-        let now = k8s_openapi::jiff::Timestamp::now();
-        let patch = serde_json::json!({"spec": {"renewTime": now.to_string(), "holderIdentity": self.holder}});
+        // A MicroTime (microseconds): the API server refuses a timestamp with nanoseconds.
+        let now = serde_json::to_value(MicroTime(k8s_openapi::jiff::Timestamp::now()))
+            .map_err(|e| c.api_err("encoding the renewal time", e))?;
+        let patch = serde_json::json!({"spec": {"renewTime": now, "holderIdentity": self.holder}});
         api.patch(&self.name, &PatchParams::default(), &Patch::Merge(&patch))
             .await
             .map(|_| ())

@@ -114,7 +114,12 @@ pub async fn watch(
                 return End::Interrupted(state);
             }
             _ = renew.tick() => {
-                for l in locks { let _ = l.renew(c).await; }
+                for l in locks {
+                    if let Err(e) = l.renew(c).await {
+                        // Not fatal: the lease lasts three renewals; but say so.
+                        obs.event(&Event::ApiError { message: e.to_string(), attempts: 1 });
+                    }
+                }
                 continue;
             }
             _ = wakeups.next() => {}

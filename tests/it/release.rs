@@ -852,3 +852,240 @@ async fn write_back_commits_and_a_rollback_reverts_in_git() {
         "and the cluster runs it"
     );
 }
+
+fn kill_9(child: &std::process::Child) {
+    let st = Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+/// A `deploy` killed with SIGKILL mid-rollout (no chance to clean up) leaves the
+/// workload patched, its record open and its Lease held. `status` says the release
+/// was interrupted (its process is gone); `undo` takes the lease over at once (the
+/// holder ran on this host and its process no longer exists), marks the open
+/// record interrupted and restores the previous image.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_release_killed_mid_rollout_is_recovered() {
+    let env = setup("rel-kill", "ghcr.io/acme/api:v1.0.0").await;
+    let dir = env.dir.path().to_str().unwrap().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+        .args([
+            "deploy",
+            "-k",
+            &dir,
+            "--image",
+            "ghcr.io/acme/api:v9.0.0-slow",
+            "--timeout",
+            "90s",
+        ])
+        .env("KUBECONFIG", env.te.dir.join("kubeconfig"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while env.image().await != "ghcr.io/acme/api:v9.0.0-slow" {
+        assert!(Instant::now() < deadline, "the release never patched");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    kill_9(&child);
+    child.wait().unwrap();
+    let h = env.history_json();
+    assert_eq!(
+        h[0]["status"], "in-progress",
+        "the killed process could not close its record"
+    );
+
+    let st = env.cli(&["status", "-k", &dir], false);
+    assert!(
+        stderr(&st).contains("release 1 interrupted")
+            && stderr(&st).contains("kubectl release undo"),
+        "{}",
+        stderr(&st)
+    );
+
+    let t = Instant::now();
+    let out = env.cli(&["undo", "-k", &dir, "--timeout", "60s"], false);
+    let took = t.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("took over the lease"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        took < Duration::from_secs(20),
+        "a holder on this host that is gone is not waited for: {took:?}"
+    );
+    eprintln!("kill mid-rollout: undo restored the previous image in {took:?}");
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.0.0");
+    let h = env.history_json();
+    assert_eq!(h[0]["undoOf"], 1);
+    assert_eq!(h[0]["status"], "succeeded");
+    assert_eq!(h[1]["status"], "undone");
+    let st = env.cli(&["status", "-k", &dir], false);
+    assert_eq!(st.status.code(), Some(0), "{}", stderr(&st));
+    assert!(!stderr(&st).contains("interrupted"), "{}", stderr(&st));
+}
+
+/// A lease held by a process on another machine: renewed recently, it is refused at
+/// once; not renewed for longer than the renewal interval (that process went away),
+/// the next deploy waits for it to expire, at most the lease's duration, says why,
+/// and then takes it over.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lease_from_a_gone_host_is_waited_out_a_live_one_refused() {
+    use k8s_openapi::api::coordination::v1::Lease;
+    let env = setup("rel-lease", "ghcr.io/acme/api:v1.0.0").await;
+    let leases: Api<Lease> = Api::namespaced(env.te.client.clone(), env.ns.name());
+    let put = |renewed_ago: i64| {
+        let renew =
+            serde_json::to_value(k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime(
+                k8s_openapi::jiff::Timestamp::now()
+                    - k8s_openapi::jiff::SignedDuration::from_secs(renewed_ago),
+            ))
+            .unwrap();
+        serde_json::json!({
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": {"name": "kubectl-release-deployment-api"},
+            "spec": {"holderIdentity": "ci@elsewhere.example/4242", "leaseDurationSeconds": 60,
+                     "renewTime": renew}
+        })
+    };
+    let pp = PatchParams::apply("it").force();
+    leases
+        .patch(
+            "kubectl-release-deployment-api",
+            &pp,
+            &Patch::Apply(&put(2)),
+        )
+        .await
+        .unwrap();
+    let out = env.deploy("ghcr.io/acme/api:v1.1.0", &[], false);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is being released by ci@elsewhere.example/4242"),
+        "{}",
+        stderr(&out)
+    );
+
+    leases
+        .patch(
+            "kubectl-release-deployment-api",
+            &pp,
+            &Patch::Apply(&put(48)),
+        )
+        .await
+        .unwrap();
+    let t = Instant::now();
+    let out = env.deploy("ghcr.io/acme/api:v1.1.0", &[], false);
+    let took = t.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("waiting up to") && err.contains("took over the lease"),
+        "{err}"
+    );
+    assert!(
+        took >= Duration::from_secs(10) && took < Duration::from_secs(45),
+        "waited until the lease expired (about 13 s), no longer: {took:?}"
+    );
+    eprintln!("stale lease of another host: deploy proceeded after {took:?}");
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.1.0");
+}
+
+/// Records say who released as the cluster knows them, also where `$USER` is unset
+/// (CI, containers), instead of `unknown@host`.
+#[tokio::test(flavor = "multi_thread")]
+async fn records_name_the_identity_the_api_server_authenticated() {
+    let env = setup("rel-who", "ghcr.io/acme/api:v1.0.0").await;
+    let out = Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+        .args([
+            "deploy",
+            "-k",
+            env.dir.path().to_str().unwrap(),
+            "--image",
+            "ghcr.io/acme/api:v1.1.0",
+        ])
+        .env("KUBECONFIG", env.te.restricted_kubeconfig())
+        .env_remove("USER")
+        .env_remove("USERNAME")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let h = env.history_json();
+    let sa = "system:serviceaccount:kubectl-release-system:kubectl-release";
+    assert_eq!(h[0]["actor"]["clusterUser"], sa);
+    assert!(h[0]["actor"].get("local").is_none(), "{}", h[0]);
+    assert_eq!(h[0]["user"], sa);
+    let table = env.cli(&["history", "-k", env.dir.path().to_str().unwrap()], false);
+    assert!(String::from_utf8_lossy(&table.stdout).contains(sa));
+}
+
+/// Regression: renewals sent the time with nanoseconds, which the API server
+/// refuses, and the error was dropped, so a release longer than the lease's 60 s
+/// lost its lock. A renewal now moves `renewTime`.
+#[tokio::test(flavor = "multi_thread")]
+async fn lease_renewals_land() {
+    use kubectl_release::cluster::{Cluster, Target, lock};
+    use kubectl_release::release::record::WorkloadRef;
+    let te = TestEnv::connect().await;
+    let ns = te.ns("rel-renew").await;
+    let c = Cluster::connect(&Target {
+        kubeconfig: Some(te.restricted_kubeconfig()),
+        context: None,
+        namespace: Some(ns.name().to_string()),
+    })
+    .await
+    .unwrap();
+    let w = WorkloadRef {
+        kind: "Deployment".into(),
+        namespace: ns.name().to_string(),
+        name: "api".into(),
+    };
+    let lock::Attempt::Acquired(l) = lock::try_lock(&c, &w, "it@host/1").await.unwrap() else {
+        panic!("a fresh namespace has no lease");
+    };
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert!(lock::read(&c, &w).await.unwrap().unwrap().renewed_ago >= 2);
+    l.renew(&c).await.unwrap();
+    let held = lock::read(&c, &w).await.unwrap().unwrap();
+    assert_eq!((held.renewed_ago, held.holder.as_str()), (0, "it@host/1"));
+    l.release(&c).await.unwrap();
+    assert_eq!(lock::read(&c, &w).await.unwrap(), None);
+}
+
+/// On a terminal, `deploy` and `undo` draw a progress bar per workload (updated
+/// and available of desired) with the steps printed above it, as `status -w` does.
+/// Runs the binary under a pseudo-terminal (`script` from util-linux).
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_and_undo_draw_progress_bars_on_a_terminal() {
+    let env = setup("rel-bars", "ghcr.io/acme/api:v1.0.0").await;
+    let dir = env.dir.path().to_str().unwrap();
+    let bin = env!("CARGO_BIN_EXE_kubectl-release");
+    let kc = env.te.dir.join("kubeconfig");
+    for cmd in [
+        format!("{bin} deploy -k {dir} --image ghcr.io/acme/api:v1.1.0"),
+        format!("{bin} undo -k {dir}"),
+    ] {
+        let typescript = env.dir.path().join("typescript");
+        let out = Command::new("script")
+            .args(["-qec", &cmd])
+            .arg(&typescript)
+            .env("KUBECONFIG", &kc)
+            .env("TERM", "xterm")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd}: {}", stderr(&out));
+        let screen = String::from_utf8_lossy(&std::fs::read(&typescript).unwrap()).into_owned();
+        assert!(
+            screen.contains("deployment/api")
+                && screen.contains("[=")
+                && screen.contains("2/2 healthy"),
+            "{cmd}: no progress bar: {screen}"
+        );
+        assert!(screen.contains("released: all gates passed"), "{screen}");
+    }
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.0.0");
+}
