@@ -128,6 +128,21 @@ impl<'a> Builder<'a> {
         shown_path(p, &self.base)
     }
 
+    /// A base, component or plugin directory named by `entry` in `file`: kustomize
+    /// refuses an absolute one ("new root cannot be absolute"), whatever the load
+    /// restrictor, so that a kustomization stays relocatable.
+    fn relative_root(&self, entry: &str, file: &Path) -> Result<(), RenderError> {
+        if Path::new(entry).is_absolute() {
+            return Err(RenderError::Invalid {
+                file: self.display(file),
+                message: format!(
+                    "{entry}: a base or component must be given by a path relative to the kustomization, as kustomize requires (it refuses absolute ones)"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// The real path of a kustomization directory, as kustomize confirms each root:
     /// `..` in its entries then means the same on disk as for kustomize.
     fn confirm_dir(&self, path: &Path) -> Result<PathBuf, RenderError> {
@@ -330,6 +345,7 @@ impl<'a> Builder<'a> {
                     referenced_from: shown.clone(),
                 });
             }
+            self.relative_root(c, file)?;
             let path = self.confirm_dir(&path)?;
             let (ck, cfile) = self.load(&path)?;
             if ck.kind != KustKind::Component {
@@ -404,6 +420,7 @@ impl<'a> Builder<'a> {
         }
         let path = normalize(&dir.join(entry));
         if self.fs.is_dir(&path) {
+            self.relative_root(entry, file)?;
             let path = self.confirm_dir(&path)?;
             let sub = self.build_dir(&path, file)?;
             return self.append_dir(file, &path, sub, acc, ids);
@@ -473,7 +490,7 @@ impl<'a> Builder<'a> {
         let dirs: Vec<(usize, PathBuf)> = entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| !e.contains("://"))
+            .filter(|(_, e)| !e.contains("://") && !Path::new(e).is_absolute())
             .map(|(i, e)| (i, normalize(&dir.join(e))))
             .filter(|(_, p)| self.fs.is_dir(p))
             // One that cannot be confirmed is left to the sequential walk, which reports it.
@@ -634,6 +651,7 @@ impl<'a> Builder<'a> {
         }
         let path = normalize(&dir.join(entry));
         if self.fs.is_dir(&path) {
+            self.relative_root(entry, file)?;
             let path = self.confirm_dir(&path)?;
             let (sub, sub_file) = self.load(&path)?;
             let sub_acc = self.accumulate_target(&path, &sub, &sub_file, Acc::default())?;

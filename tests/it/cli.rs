@@ -368,3 +368,58 @@ fn kubectl_plugin_completion_protocol() {
     );
     assert!(!text.contains("__complete"));
 }
+
+/// kustomize refuses a base or component named by an absolute path ("new root
+/// cannot be absolute"), even with LoadRestrictionsNone; an absolute file path is a
+/// load-restrictor question only.
+#[test]
+fn absolute_bases_and_components_are_refused_like_kustomize() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+    let d = tmp_tree(&[
+        ("base/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        ("base/cm.yaml", cm),
+    ]);
+    let base = d.path().join("base");
+    for (field, extra) in [("resources", ""), ("components", "")] {
+        let o = d.path().join(format!("o-{field}"));
+        std::fs::create_dir_all(&o).unwrap();
+        std::fs::write(
+            o.join("kustomization.yaml"),
+            format!("{field}:\n- {}\n{extra}", base.display()),
+        )
+        .unwrap();
+        for restrictor in ["LoadRestrictionsRootOnly", "LoadRestrictionsNone"] {
+            let out = bin()
+                .args(["render", "--load-restrictor", restrictor, "-k"])
+                .arg(&o)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{field} {restrictor}");
+            assert!(out.stdout.is_empty());
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("relative to the kustomization"),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let o = d.path().join("o-file");
+    std::fs::create_dir_all(&o).unwrap();
+    std::fs::write(
+        o.join("kustomization.yaml"),
+        format!("resources:\n- {}\n", base.join("cm.yaml").display()),
+    )
+    .unwrap();
+    let refused = bin().args(["render", "-k"]).arg(&o).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let allowed = bin()
+        .args(["render", "--load-restrictor", "LoadRestrictionsNone", "-k"])
+        .arg(&o)
+        .output()
+        .unwrap();
+    assert!(
+        allowed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+}
