@@ -42,6 +42,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "dep
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "status" -d 'Rollout and gate state of an environment\'s workloads (or one workload); -w waits'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "undo" -d 'Undo the latest (or a given) release of an environment\'s workloads, behind the same gates'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "history" -d 'Release records, newest first'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "cmp" -d 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "__complete" -d 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -194,6 +195,66 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "discover" -d 'Print the path of kubectl-release.yaml when the Application\'s repository has one (plugin discovery)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "parameters" -d 'Print the parameter announcements for the Argo CD UI (JSON)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "generate" -d 'Render the Application\'s path (or the environment it names) for Argo CD: manifests only on stdout'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s V -l version -d 'Print version'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "discover" -d 'Print the path of kubectl-release.yaml when the Application\'s repository has one (plugin discovery)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "parameters" -d 'Print the parameter announcements for the Argo CD UI (JSON)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Render the Application\'s path (or the environment it names) for Argo CD: manifests only on stdout'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
@@ -214,14 +275,19 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __comple
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s V -l version -d 'Print version'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "diff" -d 'Diff an environment against the live cluster (server-side dry-run), or two environments'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "deploy" -d 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "status" -d 'Rollout and gate state of an environment\'s workloads (or one workload); -w waits'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "undo" -d 'Undo the latest (or a given) release of an environment\'s workloads, behind the same gates'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "history" -d 'Release records, newest first'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "__complete" -d 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history completion __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "diff" -d 'Diff an environment against the live cluster (server-side dry-run), or two environments'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "deploy" -d 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "status" -d 'Rollout and gate state of an environment\'s workloads (or one workload); -w waits'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "undo" -d 'Undo the latest (or a given) release of an environment\'s workloads, behind the same gates'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "history" -d 'Release records, newest first'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "cmp" -d 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "__complete" -d 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "discover" -d 'Print the path of kubectl-release.yaml when the Application\'s repository has one (plugin discovery)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "parameters" -d 'Print the parameter announcements for the Argo CD UI (JSON)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "generate" -d 'Render the Application\'s path (or the environment it names) for Argo CD: manifests only on stdout'

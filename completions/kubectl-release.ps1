@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Rollout and gate state of an environment''s workloads (or one workload); -w waits')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Undo the latest (or a given) release of an environment''s workloads, behind the same gates')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Release records, newest first')
+            [CompletionResult]::new('cmp', 'cmp', [CompletionResultType]::ParameterValue, 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -246,6 +247,114 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-release;cmp' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('plugin', 'plugin', [CompletionResultType]::ParameterValue, 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Print the path of kubectl-release.yaml when the Application''s repository has one (plugin discovery)')
+            [CompletionResult]::new('parameters', 'parameters', [CompletionResultType]::ParameterValue, 'Print the parameter announcements for the Argo CD UI (JSON)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Render the Application''s path (or the environment it names) for Argo CD: manifests only on stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-release;cmp;plugin' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-release;cmp;discover' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-release;cmp;parameters' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-release;cmp;generate' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-release;cmp;help' {
+            [CompletionResult]::new('plugin', 'plugin', [CompletionResultType]::ParameterValue, 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Print the path of kubectl-release.yaml when the Application''s repository has one (plugin discovery)')
+            [CompletionResult]::new('parameters', 'parameters', [CompletionResultType]::ParameterValue, 'Print the parameter announcements for the Argo CD UI (JSON)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Render the Application''s path (or the environment it names) for Argo CD: manifests only on stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-release;cmp;help;plugin' {
+            break
+        }
+        'kubectl-release;cmp;help;discover' {
+            break
+        }
+        'kubectl-release;cmp;help;parameters' {
+            break
+        }
+        'kubectl-release;cmp;help;generate' {
+            break
+        }
+        'kubectl-release;cmp;help;help' {
+            break
+        }
         'kubectl-release;completion' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -287,6 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Rollout and gate state of an environment''s workloads (or one workload); -w waits')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Undo the latest (or a given) release of an environment''s workloads, behind the same gates')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Release records, newest first')
+            [CompletionResult]::new('cmp', 'cmp', [CompletionResultType]::ParameterValue, 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -314,6 +424,25 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             break
         }
         'kubectl-release;help;history' {
+            break
+        }
+        'kubectl-release;help;cmp' {
+            [CompletionResult]::new('plugin', 'plugin', [CompletionResultType]::ParameterValue, 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Print the path of kubectl-release.yaml when the Application''s repository has one (plugin discovery)')
+            [CompletionResult]::new('parameters', 'parameters', [CompletionResultType]::ParameterValue, 'Print the parameter announcements for the Argo CD UI (JSON)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Render the Application''s path (or the environment it names) for Argo CD: manifests only on stdout')
+            break
+        }
+        'kubectl-release;help;cmp;plugin' {
+            break
+        }
+        'kubectl-release;help;cmp;discover' {
+            break
+        }
+        'kubectl-release;help;cmp;parameters' {
+            break
+        }
+        'kubectl-release;help;cmp;generate' {
             break
         }
         'kubectl-release;help;completion' {

@@ -74,11 +74,31 @@ pub enum Command {
     Undo(UndoArgs),
     /// Release records, newest first.
     History(HistoryArgs),
+    /// Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`).
+    Cmp(CmpArgs),
     /// Print a shell completion script.
     Completion(CompletionArgs),
     /// Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`).
     #[command(name = "__complete", hide = true)]
     Complete(CompleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CmpArgs {
+    #[command(subcommand)]
+    pub command: CmpCommand,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CmpCommand {
+    /// Print the ConfigManagementPlugin (plugin.yaml) for the sidecar.
+    Plugin,
+    /// Print the path of kubectl-release.yaml when the Application's repository has one (plugin discovery).
+    Discover,
+    /// Print the parameter announcements for the Argo CD UI (JSON).
+    Parameters,
+    /// Render the Application's path (or the environment it names) for Argo CD: manifests only on stdout.
+    Generate,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! The core (render, patch, diff, version, policy) is pure and takes data; the
 //! edges (files, git, registry, cluster, HTTP) are thin adapters around it.
 
+pub mod argocd;
 pub mod cli;
 pub mod cluster;
 pub mod cmd;

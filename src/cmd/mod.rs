@@ -18,6 +18,7 @@ use crate::image::registry::{self, ImageRef, RegistryError};
 use crate::render::{self, RenderError, fs::DiskFs};
 use crate::version::{self, BranchHistory, Part, Settings, TagContext, Tokens, VersionError};
 
+pub mod cmp;
 pub mod deploy;
 pub mod progress;
 pub mod scope;
@@ -60,6 +61,11 @@ pub enum CmdError {
     Release(Box<crate::release::ReleaseError>),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    #[error(transparent)]
+    Cmp(#[from] crate::argocd::cmp::CmpError),
+    /// An error of the CMP mode, with the Application it happened for.
+    #[error("{app}: {error}")]
+    InApp { app: String, error: Box<CmdError> },
 }
 
 impl From<crate::release::ReleaseError> for CmdError {
@@ -85,6 +91,7 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
         Command::Status(args) => status::status(&cli, args),
         Command::Undo(args) => deploy::undo(&cli, args),
         Command::History(args) => status::history(&cli, args),
+        Command::Cmp(args) => cmp::run(args),
         Command::Completion(args) => completion(args),
         Command::Complete(args) => complete(&cli, args),
     }

@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod argocd_plugin;
 mod bump;
 mod cli;
 mod conformance;
