@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod argocd_testenv;
 mod bump;
 mod cli;
 mod conformance;
