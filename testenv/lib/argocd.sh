@@ -37,6 +37,15 @@ argocd_prepare() {
 	argocd_bin="$argocd_out/bin"
 }
 
+# argocd_use_plugin_bin PATH: a running cmp-server runs PATH from now on.
+argocd_use_plugin_bin() {
+	local b
+	[ -x "$1" ] || die "KUBECTL_RELEASE_BIN=$1 is not an executable file"
+	b=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+	ln -sfn "$b" "$TESTENV_DIR/run/argocd/plugin-path/kubectl-release"
+	sed -i "s|^KUBECTL_RELEASE_BIN=.*|KUBECTL_RELEASE_BIN=$b|" "$TESTENV_DIR/argocd.env"
+}
+
 argocd_start() {
 	# --- state directories ----------------------------------------------
 	ad="$run/argocd"
