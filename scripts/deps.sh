@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests start as real parts (Debian): the OCI
 # registry, htpasswd for its basic auth, openssl for the testenv certificates,
-# and git. Does nothing when they are already there.
+# git, and Redis for `testenv/up --argocd`. Does nothing when they are already
+# there.
 set -euo pipefail
 need=()
 command -v docker-registry >/dev/null || need+=(docker-registry)
@@ -9,6 +10,7 @@ command -v htpasswd >/dev/null || need+=(apache2-utils)
 command -v openssl >/dev/null || need+=(openssl)
 command -v git >/dev/null || need+=(git)
 command -v prometheus >/dev/null || need+=(prometheus)
+command -v redis-server >/dev/null || need+=(redis-server)
 if ((${#need[@]})); then
   echo "installing: ${need[*]}" >&2
   SUDO=""
@@ -16,4 +18,5 @@ if ((${#need[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# The Debian package may start a registry on :5000; tests start their own.
+# The Debian packages may start a registry on :5000 and Redis on :6379; the
+# tests and the testenv start their own on free ports.

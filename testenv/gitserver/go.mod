@@ -1,0 +1,3 @@
+module kubectl-release/testenv/gitserver
+
+go 1.26.0
