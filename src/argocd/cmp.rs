@@ -101,8 +101,10 @@ impl AppEnv {
             }
         }
         if let Some(j) = params_json {
-            e.parameters =
+            // Argo CD sends `null` for an Application without parameters.
+            let list: Option<Vec<Parameter>> =
                 serde_json::from_str(&j).map_err(|err| CmpError::Parameters(err.to_string()))?;
+            e.parameters = list.unwrap_or_default();
         }
         Ok(e)
     }
@@ -370,6 +372,15 @@ mod tests {
             ..e.clone()
         };
         assert_eq!(e2.request().unwrap().env.as_deref(), Some("dev"));
+    }
+
+    /// Regression, seen on Argo CD v3.2.11: an Application without parameters
+    /// gets `ARGOCD_APP_PARAMETERS=null`.
+    #[test]
+    fn no_parameters_arrive_as_null() {
+        let e = AppEnv::from_vars(vars(&[("ARGOCD_APP_PARAMETERS", "null")])).unwrap();
+        assert!(e.parameters.is_empty());
+        assert_eq!(e.request().unwrap(), Request::default());
     }
 
     #[test]
