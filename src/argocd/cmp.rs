@@ -109,12 +109,12 @@ impl AppEnv {
         Ok(e)
     }
 
-    /// "Application NS/NAME at REV (path P)", for messages Argo CD shows.
+    /// "Application NAME at REV (path P)", for messages Argo CD shows.
+    /// (`ARGOCD_APP_NAMESPACE` is the destination namespace, not the Application's.)
     pub fn describe(&self) -> String {
-        let mut s = match (&self.app_namespace, &self.app_name) {
-            (Some(ns), Some(n)) => format!("Application {ns}/{n}"),
-            (None, Some(n)) => format!("Application {n}"),
-            _ => "the Application".to_string(),
+        let mut s = match &self.app_name {
+            Some(n) => format!("Application {n}"),
+            None => "the Application".to_string(),
         };
         if let Some(r) = self.revision_short.as_ref().or(self.revision.as_ref()) {
             s.push_str(&format!(" at {r}"));

@@ -189,7 +189,7 @@ fn generate_failures_print_nothing_and_say_which_application() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.starts_with("error: Application argocd/shop-prod at abc1234: ")
+        err.starts_with("error: Application shop-prod at abc1234: ")
             && err.contains("missing.yaml: not found")
             && err.trim_end().lines().count() == 1,
         "{err}"

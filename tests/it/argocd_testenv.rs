@@ -302,3 +302,152 @@ async fn repo_without_release_config_keeps_builtin_kustomize() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// Runs git in `dir`, failing the test on error.
+fn git_in(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Asks Argo CD to look at the repository now (what a push webhook would do).
+async fn refresh(te: &TestEnv, argocd: &ArgoCd, app: &str) {
+    let api: Api<DynamicObject> = Api::namespaced_with(
+        te.client.clone(),
+        &argocd.namespace,
+        &crate::support::argocd::application_resource(),
+    );
+    let p = json!({"metadata": {"annotations": {"argocd.argoproj.io/refresh": "hard"}}});
+    api.patch(
+        app,
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(&p),
+    )
+    .await
+    .unwrap();
+}
+
+/// A commit that breaks the kustomization: Argo CD shows the plugin's one-paragraph
+/// error as the Application's ComparisonError, and nothing is pruned (the plugin
+/// printed no stream at all, not an empty one).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_commit_is_a_comparison_error_and_nothing_is_pruned() {
+    let te = TestEnv::connect().await;
+    let argocd = ArgoCd::connect().await;
+    let ns = te.ns("argocd-broken").await;
+    let work = example_repo(&ns);
+    let (url, commit) = argocd.push_new_repo(work.path(), &ns);
+    let app = TestApp::create(
+        &te.client,
+        &argocd,
+        &ns,
+        app_spec(
+            &url,
+            "envs/prod",
+            &ns,
+            json!({ "plugin": { "name": "kubectl-release" } }),
+        ),
+    )
+    .await;
+    app.wait_synced_healthy(&te.client, &argocd, &commit, SYNC_TIMEOUT)
+        .await;
+
+    edit(
+        &work.path().join("envs/prod/kustomization.yaml"),
+        "resources:\n",
+        "resources:\n  - missing.yaml\n",
+    );
+    git_in(work.path(), &["commit", "-qam", "break the overlay"]);
+    git_in(work.path(), &["push", "-q", &url, "main"]);
+    refresh(&te, &argocd, &app.name).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let message = loop {
+        let status = app.status(&te.client).await;
+        let found = status["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|c| {
+                (c["type"] == "ComparisonError")
+                    .then(|| c["message"].as_str().unwrap_or("").to_string())
+            });
+        if let Some(m) = found {
+            break m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no ComparisonError: {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        message.contains(&format!("Application {} at", app.name))
+            && message.contains("missing.yaml: not found"),
+        "{message}"
+    );
+    // Give the controller time to act on it: a prune would delete the Deployments.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let deployments: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(te.client.clone(), &ns);
+    for name in ["prod-api", "prod-web"] {
+        assert!(deployments.get(name).await.is_ok(), "{name} was pruned");
+    }
+    // The last sync operation is still the good commit's: nothing was synced since.
+    let op = &app.status(&te.client).await["operationState"];
+    assert_eq!(op["operation"]["sync"]["revision"], commit.as_str(), "{op}");
+    assert_eq!(op["phase"], "Succeeded");
+}
+
+/// The Application's plugin env and parameters reach the plugin: RELEASE_ENV picks
+/// the environment (the Application's path is another one), `images` overrides.
+#[tokio::test(flavor = "multi_thread")]
+async fn plugin_env_and_parameters_reach_the_plugin() {
+    let te = TestEnv::connect().await;
+    let argocd = ArgoCd::connect().await;
+    let ns = te.ns("argocd-params").await;
+    let work = example_repo(&ns);
+    let (url, commit) = argocd.push_new_repo(work.path(), &ns);
+    let app = TestApp::create(
+        &te.client,
+        &argocd,
+        &ns,
+        app_spec(
+            &url,
+            "envs/dev",
+            &ns,
+            json!({ "plugin": {
+                "name": "kubectl-release",
+                "env": [{"name": "RELEASE_ENV", "value": "prod"}],
+                "parameters": [{"name": "images", "array": ["ghcr.io/acme/api:v9.9.9"]}],
+            }}),
+        ),
+    )
+    .await;
+    let (status, _) = app
+        .wait_synced_healthy(&te.client, &argocd, &commit, SYNC_TIMEOUT)
+        .await;
+    let mut rendered = render(&work.path().join("envs/prod"));
+    for doc in rendered.iter_mut() {
+        for c in doc
+            .pointer_mut("/spec/template/spec/containers")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if c["image"]
+                .as_str()
+                .is_some_and(|i| i.starts_with("ghcr.io/acme/api:"))
+            {
+                c["image"] = json!("ghcr.io/acme/api:v9.9.9");
+            }
+        }
+    }
+    assert_deployed_exactly(&te, &app.name, &status, &rendered).await;
+}
