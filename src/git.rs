@@ -83,6 +83,21 @@ impl Repo {
             .collect())
     }
 
+    /// Every ref (branches, remote-tracking refs and tags alike) by its name without
+    /// the first two components, in git's version order, highest first: github-tag-action's
+    /// repo-context listing, `git for-each-ref --sort=-v:refname`.
+    pub fn refs_version_sorted(&self) -> Result<Vec<String>, GitError> {
+        Ok(self
+            .run(&[
+                "for-each-ref",
+                "--sort=-v:refname",
+                "--format=%(refname:lstrip=2)",
+            ])?
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+
     /// Tags reachable from HEAD, newest commit first.
     pub fn tags_merged_newest_first(&self) -> Result<Vec<String>, GitError> {
         Ok(self
@@ -92,12 +107,11 @@ impl Repo {
             .collect())
     }
 
-    /// The commit a tag points at.
-    pub fn tag_commit(&self, tag: &str) -> Result<String, GitError> {
-        Ok(self
-            .run(&["rev-list", "-n", "1", &format!("refs/tags/{tag}")])?
-            .trim()
-            .to_string())
+    /// The commit `rev` names, resolved as `git rev-list -n 1 <rev>` does (a tag, a
+    /// branch or a remote-tracking ref); `None` when it names nothing.
+    pub fn commit_of(&self, rev: &str) -> Option<String> {
+        let out = self.run(&["rev-list", "-n", "1", rev]).ok()?;
+        Some(out.trim().to_string()).filter(|c| !c.is_empty())
     }
 
     /// The full messages of the commits in `range` (a rev-list range such as `v1.2.3..HEAD`).
