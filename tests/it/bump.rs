@@ -1,7 +1,10 @@
-//! `bump` against real git repositories: every case of the github-tag-action table in PEERS.md.
+//! `bump` against real git repositories: every case of the github-tag-action table in PEERS.md,
+//! the issue rows, and (in `action`) a differential run against the action itself.
 
 use std::path::Path;
 use std::process::Command;
+
+mod action;
 
 struct Git {
     dir: tempfile::TempDir,
@@ -51,7 +54,7 @@ impl Git {
 
 /// Runs `kubectl-release bump` with github-tag-action variables; returns the outputs.
 fn bump(g: &Git, env: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-release"));
+    let mut cmd = Command::new(action::ours_bin());
     cmd.arg("bump").current_dir(g.path());
     for v in [
         "GITHUB_OUTPUT",
