@@ -74,15 +74,6 @@ impl Repo {
         }
     }
 
-    /// Every tag in the repository.
-    pub fn tags(&self) -> Result<Vec<String>, GitError> {
-        Ok(self
-            .run(&["tag", "--list"])?
-            .lines()
-            .map(str::to_string)
-            .collect())
-    }
-
     /// Every ref (branches, remote-tracking refs and tags alike) by its name without
     /// the first two components, in git's version order, highest first: github-tag-action's
     /// repo-context listing, `git for-each-ref --sort=-v:refname`.
