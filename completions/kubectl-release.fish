@@ -86,7 +86,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l
 false\t''"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l prerelease-suffix -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l branch-history -d 'Which messages count: `compare` (since the last tag), `last` (HEAD only), `full` (since the default branch)' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l default-branch -d 'The default branch for `--branch-history full` (default: origin\'s HEAD, else main or master)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l default-branch -d 'The default branch for `--branch-history full` (default: `GITHUB_BASE_REF`, else the remote-tracking `master` or `main`)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l major-string-token -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l minor-string-token -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l patch-string-token -r

@@ -99,7 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('--prerelease', '--prerelease', [CompletionResultType]::ParameterName, 'On non-release branches, make `X.Y.Z-<suffix>.N` prereleases')
             [CompletionResult]::new('--prerelease-suffix', '--prerelease-suffix', [CompletionResultType]::ParameterName, 'prerelease-suffix')
             [CompletionResult]::new('--branch-history', '--branch-history', [CompletionResultType]::ParameterName, 'Which messages count: `compare` (since the last tag), `last` (HEAD only), `full` (since the default branch)')
-            [CompletionResult]::new('--default-branch', '--default-branch', [CompletionResultType]::ParameterName, 'The default branch for `--branch-history full` (default: origin''s HEAD, else main or master)')
+            [CompletionResult]::new('--default-branch', '--default-branch', [CompletionResultType]::ParameterName, 'The default branch for `--branch-history full` (default: `GITHUB_BASE_REF`, else the remote-tracking `master` or `main`)')
             [CompletionResult]::new('--major-string-token', '--major-string-token', [CompletionResultType]::ParameterName, 'major-string-token')
             [CompletionResult]::new('--minor-string-token', '--minor-string-token', [CompletionResultType]::ParameterName, 'minor-string-token')
             [CompletionResult]::new('--patch-string-token', '--patch-string-token', [CompletionResultType]::ParameterName, 'patch-string-token')

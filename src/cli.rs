@@ -293,7 +293,7 @@ pub struct BumpArgs {
     /// Which messages count: `compare` (since the last tag), `last` (HEAD only), `full` (since the default branch).
     #[arg(long, env = "BRANCH_HISTORY", default_value = "compare")]
     pub branch_history: String,
-    /// The default branch for `--branch-history full` (default: origin's HEAD, else main or master).
+    /// The default branch for `--branch-history full` (default: `GITHUB_BASE_REF`, else the remote-tracking `master` or `main`).
     #[arg(long, env = "DEFAULT_BRANCH")]
     pub default_branch: Option<String>,
     #[arg(long, env = "MAJOR_STRING_TOKEN", default_value = "#major")]

@@ -74,10 +74,16 @@ impl Repo {
         }
     }
 
-    /// Every tag in the repository.
-    pub fn tags(&self) -> Result<Vec<String>, GitError> {
+    /// Every ref (branches, remote-tracking refs and tags alike) by its name without
+    /// the first two components, in git's version order, highest first: github-tag-action's
+    /// repo-context listing, `git for-each-ref --sort=-v:refname`.
+    pub fn refs_version_sorted(&self) -> Result<Vec<String>, GitError> {
         Ok(self
-            .run(&["tag", "--list"])?
+            .run(&[
+                "for-each-ref",
+                "--sort=-v:refname",
+                "--format=%(refname:lstrip=2)",
+            ])?
             .lines()
             .map(str::to_string)
             .collect())
@@ -92,12 +98,11 @@ impl Repo {
             .collect())
     }
 
-    /// The commit a tag points at.
-    pub fn tag_commit(&self, tag: &str) -> Result<String, GitError> {
-        Ok(self
-            .run(&["rev-list", "-n", "1", &format!("refs/tags/{tag}")])?
-            .trim()
-            .to_string())
+    /// The commit `rev` names, resolved as `git rev-list -n 1 <rev>` does (a tag, a
+    /// branch or a remote-tracking ref); `None` when it names nothing.
+    pub fn commit_of(&self, rev: &str) -> Option<String> {
+        let out = self.run(&["rev-list", "-n", "1", rev]).ok()?;
+        Some(out.trim().to_string()).filter(|c| !c.is_empty())
     }
 
     /// The full messages of the commits in `range` (a rev-list range such as `v1.2.3..HEAD`).

@@ -220,23 +220,24 @@ fn setting_err(name: &'static str, value: &str, reason: &str) -> CmdError {
 
 /// Turns `bump` flags (and github-tag-action's variables) into [`Settings`].
 pub fn bump_settings(a: &BumpArgs) -> Result<Settings, CmdError> {
-    let prefix = match (&a.tag_prefix, a.with_v) {
-        (Some(p), _) => Some(p.clone()),
-        (None, true) => Some("v".to_string()),
-        (None, false) => None,
+    // As in the action, TAG_PREFIX=false means no prefix, and it wins over WITH_V.
+    let prefix = match (a.tag_prefix.as_deref(), a.with_v) {
+        (Some(p), _) if !p.is_empty() && p != "false" => Some(p.to_string()),
+        (_, true) => Some("v".to_string()),
+        _ => None,
     };
-    let initial = a.initial_version.trim_start_matches('v');
+    let initial = a
+        .initial_version
+        .strip_prefix('v')
+        .unwrap_or(&a.initial_version);
+    semver::Version::parse(initial)
+        .map_err(|e| setting_err("INITIAL_VERSION", &a.initial_version, &e.to_string()))?;
     Ok(Settings {
         default_bump: Part::parse("DEFAULT_BUMP", &a.default_bump)?,
         prefix,
-        release_branches: a
-            .release_branches
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        initial_version: semver::Version::parse(initial)
-            .map_err(|e| setting_err("INITIAL_VERSION", &a.initial_version, &e.to_string()))?,
+        // Entries as written: the action neither trims nor drops them.
+        release_branches: a.release_branches.split(',').map(str::to_string).collect(),
+        initial_version: a.initial_version.clone(),
         tag_context: match a.tag_context.as_str() {
             "repo" => TagContext::Repo,
             "branch" => TagContext::Branch,
@@ -267,78 +268,110 @@ pub fn bump_settings(a: &BumpArgs) -> Result<Settings, CmdError> {
     })
 }
 
-/// Gathers tags and messages from git and computes the next version.
+/// Gathers refs and messages from git the way github-tag-action does and computes the
+/// next version. `default_branch` is for `BRANCH_HISTORY=full`.
 pub fn compute_bump(
     repo: &Repo,
     settings: &Settings,
     default_branch: Option<&str>,
 ) -> Result<version::Outcome, CmdError> {
+    let patterns = version::TagPatterns::new(settings)?;
     let branch = repo.current_branch()?;
     let head = repo.head()?;
-    let tags = match settings.tag_context {
-        TagContext::Repo => repo.tags()?,
+    // The action's own listings, so the order is git's (version sort, commit dates).
+    let refs = match settings.tag_context {
+        TagContext::Repo => repo.refs_version_sorted()?,
         TagContext::Branch => repo.tags_merged_newest_first()?,
     };
-    let (last, last_pre) = version::select_tags(settings, &tags);
-    let head_is_tagged = match (&last, &head) {
-        (Some(t), Some(h)) => repo.tag_commit(&t.name)? == *h,
-        _ => false,
-    };
-    let messages = match (head.is_some(), settings.branch_history) {
+    let prerelease_branch = version::is_prerelease(settings, &branch);
+    let (tag, pre_tag) = version::previous_tags(settings, &patterns, &refs, prerelease_branch);
+    let tag_commit = repo.commit_of(&tag);
+    let head_is_tagged = head.is_some() && tag_commit == head;
+    let pre_tag_is_head = prerelease_branch
+        && head.is_some()
+        && pre_tag.as_deref().and_then(|p| repo.commit_of(p)) == head;
+    // Messages are read after the "HEAD is already tagged" exit, as in the action (whose
+    // search for the default branch can fail).
+    let stops_early = head_is_tagged && !settings.force_without_changes;
+    let messages = match (head.is_some() && !stops_early, settings.branch_history) {
         (false, _) => Vec::new(),
         (true, BranchHistory::Last) => repo.head_message()?,
         (true, BranchHistory::Full) => {
             let base = match default_branch {
                 Some(b) => b.to_string(),
-                None => default_branch_of(repo),
+                None => remote_default_branch(repo)?,
             };
-            repo.messages(&format!("{base}..HEAD"))?
+            let range = format!("{base}..HEAD");
+            // The action ignores a failing `git log` here and counts no message.
+            repo.messages(&range).unwrap_or_else(|e| {
+                eprintln!("warning: {e}; no commit message counts (as in github-tag-action)");
+                Vec::new()
+            })
         }
-        (true, BranchHistory::Compare) => match &last {
-            Some(t) => repo.messages(&format!("refs/tags/{}..HEAD", t.name))?,
+        (true, BranchHistory::Compare) => match &tag_commit {
+            Some(c) => repo.messages(&format!("{c}..HEAD"))?,
+            // Deliberate: with no previous tag every commit counts (the action reads none).
             None => repo.messages("HEAD")?,
         },
     };
     let history = version::History {
         branch,
-        last,
-        last_pre,
+        tag,
         head_is_tagged,
+        pre_tag,
+        pre_tag_is_head,
         messages,
     };
-    Ok(version::next(settings, &history))
+    Ok(version::next(settings, &history)?)
 }
 
-fn default_branch_of(repo: &Repo) -> String {
-    if let Ok(r) = repo.run(&["symbolic-ref", "--short", "refs/remotes/origin/HEAD"]) {
-        let r = r.trim();
-        if !r.is_empty() {
-            return r.to_string();
-        }
+/// The default branch when none is given, found as the action finds it: the part after
+/// the first `/` of the remote-tracking branches named `master` or `main` (several
+/// matches make a range git refuses, as in the action).
+fn remote_default_branch(repo: &Repo) -> Result<String, CmdError> {
+    let names: Vec<String> = repo
+        .run(&["branch", "-rl", "*/master", "*/main"])?
+        .lines()
+        .map(|l| l.trim().split('/').nth(1).unwrap_or("").to_string())
+        .collect();
+    if names.is_empty() {
+        return Err(setting_err(
+            "DEFAULT_BRANCH",
+            "",
+            "BRANCH_HISTORY=full needs the default branch: set DEFAULT_BRANCH (no remote-tracking master or main was found)",
+        ));
     }
-    for b in ["main", "master"] {
-        if repo.run(&["rev-parse", "--verify", "-q", b]).is_ok() {
-            return b.to_string();
-        }
-    }
-    "main".to_string()
+    Ok(names.join("\n"))
 }
 
 fn bump(cli: &Cli, a: &BumpArgs) -> Result<i32, CmdError> {
     let settings = bump_settings(a)?;
     let dir = std::env::current_dir()?.join(&a.source);
     let repo = Repo::open(&dir)?;
-    let outcome = compute_bump(&repo, &settings, a.default_branch.as_deref())?;
+    // The action's DEFAULT_BRANCH defaults to GITHUB_BASE_REF (set on pull requests).
+    let default_branch = a
+        .default_branch
+        .clone()
+        .filter(|b| !b.is_empty())
+        .or_else(|| {
+            std::env::var("GITHUB_BASE_REF")
+                .ok()
+                .filter(|b| !b.is_empty())
+        });
+    let outcome = compute_bump(&repo, &settings, default_branch.as_deref())?;
     if outcome.create && !a.dry_run {
         repo.create_tag(&outcome.new_tag, a.message.as_deref())?;
         if a.push {
             repo.push_tag(&a.remote, &outcome.new_tag)?;
         }
     }
-    let lines = format!(
-        "new_tag={}\ntag={}\npart={}\nold_tag={}\n",
-        outcome.new_tag, outcome.tag, outcome.part, outcome.old_tag
-    );
+    // The outputs the action writes: `part` and `old_tag` only when it computed them.
+    let mut lines = format!("new_tag={}\ntag={}\n", outcome.new_tag, outcome.tag);
+    for (key, value) in [("part", &outcome.part), ("old_tag", &outcome.old_tag)] {
+        if let Some(v) = value {
+            lines.push_str(&format!("{key}={v}\n"));
+        }
+    }
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
         let mut f = std::fs::OpenOptions::new()
             .append(true)

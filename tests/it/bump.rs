@@ -1,7 +1,10 @@
-//! `bump` against real git repositories: every case of the github-tag-action table in PEERS.md.
+//! `bump` against real git repositories: every case of the github-tag-action table in PEERS.md,
+//! the issue rows, and (in `action`) a differential run against the action itself.
 
 use std::path::Path;
 use std::process::Command;
+
+mod action;
 
 struct Git {
     dir: tempfile::TempDir,
@@ -51,7 +54,7 @@ impl Git {
 
 /// Runs `kubectl-release bump` with github-tag-action variables; returns the outputs.
 fn bump(g: &Git, env: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-release"));
+    let mut cmd = Command::new(action::ours_bin());
     cmd.arg("bump").current_dir(g.path());
     for v in [
         "GITHUB_OUTPUT",
@@ -281,4 +284,92 @@ fn not_a_repository_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not inside a git repository"));
+}
+
+/// Issue 9, rows 1 and 2: tokens mixed with untokened commits. The action joins the
+/// messages; the highest token wins and the default applies only when none is found.
+#[test]
+fn mixed_tokens_and_untokened_commits_take_the_highest_token() {
+    let g = base("1.2.0");
+    for m in ["refactor #patch", "perf #patch", "chore", "perf #patch"] {
+        g.commit(m);
+    }
+    let o = bump(&g, &[("DRY_RUN", "true")]);
+    assert_eq!(
+        (o["new_tag"].as_str(), o["part"].as_str()),
+        ("1.2.1", "patch")
+    );
+
+    for prefix in [None, Some(V)] {
+        let g = base("v1.0.2");
+        for m in ["api #minor", "feat: x #minor", "wip"] {
+            g.commit(m);
+        }
+        let mut env = vec![("DEFAULT_BUMP", "major"), ("DRY_RUN", "true")];
+        env.extend(prefix);
+        let o = bump(&g, &env);
+        assert_eq!(
+            (o["new_tag"].as_str(), o["part"].as_str()),
+            ("v1.1.0", "minor"),
+            "prefix {prefix:?}"
+        );
+    }
+}
+
+/// Issue 9, row 1b-1: unprefixed releases and a floating major tag `v1` with WITH_V=true.
+/// The action's pattern makes the prefix's last character optional, so `1.75.0` counts.
+#[test]
+fn unprefixed_tags_count_when_the_prefix_is_configured() {
+    let g = base("1.74.0");
+    g.commit("feat: a").tag("1.75.0").tag("v1");
+    g.commit("chore: b").commit("docs: c");
+    let o = bump(&g, &[("WITH_V", "true"), ("DRY_RUN", "true")]);
+    assert_eq!(
+        (
+            o["new_tag"].as_str(),
+            o["part"].as_str(),
+            o["old_tag"].as_str()
+        ),
+        ("v1.76.0", "minor", "1.75.0")
+    );
+}
+
+/// Issue 9, row 1b-2: old `v` releases, newer unprefixed ones, branch context: the newest
+/// tag merged into HEAD wins whatever its prefix.
+#[test]
+fn branch_context_takes_the_newest_tag_with_or_without_prefix() {
+    let g = Git::new();
+    // Distinct committer dates, oldest first: branch context orders by commit date.
+    for (m, t, date) in [
+        ("a", Some("v1.7.0"), "2020-01-01T00:00:00Z"),
+        ("b", Some("v1.8.0"), "2020-02-01T00:00:00Z"),
+        ("c", Some("6.3.5"), "2021-01-01T00:00:00Z"),
+        ("d", Some("6.3.6"), "2021-02-01T00:00:00Z"),
+        ("e", None, "2021-03-01T00:00:00Z"),
+    ] {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(g.path())
+            .args(["commit", "-q", "--allow-empty", "-m", m])
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_DATE", date)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        if let Some(t) = t {
+            g.tag(t);
+        }
+    }
+    let o = bump(
+        &g,
+        &[
+            ("WITH_V", "true"),
+            ("TAG_CONTEXT", "branch"),
+            ("DRY_RUN", "true"),
+        ],
+    );
+    assert_eq!(
+        (o["new_tag"].as_str(), o["old_tag"].as_str()),
+        ("v6.4.0", "6.3.6")
+    );
 }
