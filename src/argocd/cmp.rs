@@ -356,7 +356,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             e.describe(),
-            "Application argocd/shop-prod at 0123456 (path envs/prod)"
+            "Application shop-prod at 0123456 (path envs/prod)"
         );
         assert_eq!(e.kube_api_versions, vec!["v1", "apps/v1"]);
         let r = e.request().unwrap();

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use super::{CmdError, exit};
 use crate::argocd::cmp::{self, AppEnv};
 use crate::cli::{CmpArgs, CmpCommand};
-use crate::config;
 use crate::render::{self, fs::DiskFs};
+use crate::repo::config;
 
 pub fn run(a: &CmpArgs) -> Result<i32, CmdError> {
     match a.command {
@@ -44,7 +44,11 @@ fn repo_root(cwd: &Path, source_path: Option<&str>) -> Option<PathBuf> {
     for _ in 0..depth {
         root = root.parent()?.to_path_buf();
     }
-    cwd.ends_with(rel).then_some(root)
+    let normal: PathBuf = rel
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .collect();
+    cwd.ends_with(&normal).then_some(root)
 }
 
 /// The release config of the repository, if it has one.

@@ -124,7 +124,7 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
                 insecure_registry: a.insecure_registry.clone(),
             };
             let committed =
-                tokio::task::block_in_place(|| super::set_image_impl(cli, &args, true))?;
+                tokio::task::block_in_place(|| super::set_image::write(cli, &args, true))?;
             if committed.is_none() {
                 progress.say("the overlay already sets this image; nothing committed");
             }
@@ -230,7 +230,7 @@ pub fn undo(cli: &Cli, a: &UndoArgs) -> Result<i32, CmdError> {
 
 /// Reverts a write-back commit (and pushes the revert) after the release was undone,
 /// so the GitOps controller does not re-apply the bad version.
-fn revert_write_back(cm: &super::Committed, progress: &Progress) {
+fn revert_write_back(cm: &crate::repo::writeback::Committed, progress: &Progress) {
     let short = &cm.sha[..cm.sha.len().min(12)];
     match cm.repo.run(&["revert", "--no-edit", &cm.sha]) {
         Ok(_) => {

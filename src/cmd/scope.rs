@@ -5,11 +5,11 @@ use serde_json::Value;
 use super::CmdError;
 use crate::cli::{Cli, GateArgs, Scope};
 use crate::cluster::{self, Cluster};
-use crate::config;
 use crate::release::gates::Gates;
 use crate::release::record::WorkloadRef;
 use crate::release::rollout::WorkloadKind;
 use crate::render::{self, fs::DiskFs};
+use crate::repo::config;
 
 /// The workloads a command acts on, with the environment's settings.
 pub struct Resolved {

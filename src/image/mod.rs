@@ -4,6 +4,9 @@
 
 pub mod policy;
 pub mod registry;
+pub mod resolve;
+
+pub use resolve::Target;
 
 use serde_json::Value;
 

@@ -1,6 +1,6 @@
 //! The next semver tag from commit messages, compatible with anothrNick/github-tag-action.
 //!
-//! Pure: the caller (the `bump` command, through [`crate::git`]) lists refs in the
+//! Pure: the caller (the `bump` command, through [`crate::repo::git`]) lists refs in the
 //! order the action's git commands give and reads the commit messages; this module
 //! applies the rules of the action's `entrypoint.sh` to them. The deliberate
 //! differences are documented in the README ("bump") and marked `Deliberate` here.

@@ -1,4 +1,4 @@
-//! Editing overlay files in place, byte for byte except the changed value, and committing them.
+//! Editing overlay and config files in place, byte for byte except the changed value.
 //!
 //! The edit is computed on the text (pure), located through the YAML parser's
 //! source spans, so comments, key order, quoting, indentation and blank lines
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use granit_parser::{Event, Parser, ScalarStyle};
 use serde_json::Value;
 
+pub use crate::image::Target;
 use crate::patch::{self, Change};
 use crate::render::yaml::resolve_plain;
 
@@ -221,13 +222,6 @@ pub fn apply_splices(text: &str, splices: &[Splice]) -> String {
     }
     out.push_str(&text[at..]);
     out
-}
-
-/// What the new image reference sets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    Tag(String),
-    Digest(String),
 }
 
 /// A computed edit of one file.

@@ -76,6 +76,30 @@ fn default_policy() -> String {
     "*".to_string()
 }
 
+impl ImagePolicy {
+    /// The tag policy, with `policy` replacing the configured one when given.
+    ///
+    /// # Errors
+    /// An invalid policy or tag filter.
+    pub fn compile(
+        &self,
+        policy: Option<&str>,
+    ) -> Result<crate::image::policy::Policy, crate::image::policy::PolicyError> {
+        crate::image::policy::Policy::parse(
+            policy.unwrap_or(&self.policy),
+            self.allow_tags.as_deref(),
+            &self.ignore_tags,
+        )
+    }
+}
+
+impl Environment {
+    /// The configured policy entry of image `name`.
+    pub fn image(&self, name: &str) -> Option<&ImagePolicy> {
+        self.images.iter().find(|i| i.name == name)
+    }
+}
+
 /// Git write-back settings.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -164,7 +188,7 @@ impl ReleaseConfig {
                 message: e.to_string().replace("<input>", file),
             })?;
         // Semantic checks, reported with the line of the offending key.
-        let located = crate::gitops::parse_located(text, file)
+        let located = crate::repo::overlay::parse_located(text, file)
             .ok()
             .and_then(|d| d.into_iter().next());
         let line_of = |env: &str, tail: &[&str]| -> usize {
@@ -175,7 +199,7 @@ impl ReleaseConfig {
             for t in tail {
                 n = match (n, t.parse::<usize>()) {
                     (Some(node), Ok(i)) => match &node.kind {
-                        crate::gitops::Kind::Seq { items, .. } => items.get(i),
+                        crate::repo::overlay::Kind::Seq { items, .. } => items.get(i),
                         _ => None,
                     },
                     (Some(node), Err(_)) => node.get(t),
@@ -196,11 +220,7 @@ impl ReleaseConfig {
             }
             for (i, img) in env.images.iter().enumerate() {
                 let idx = i.to_string();
-                if let Err(e) = crate::image::policy::Policy::parse(
-                    &img.policy,
-                    img.allow_tags.as_deref(),
-                    &img.ignore_tags,
-                ) {
+                if let Err(e) = img.compile(None) {
                     return Err(ConfigError::Invalid {
                         path: file.to_string(),
                         message: format!(
