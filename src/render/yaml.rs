@@ -1456,13 +1456,16 @@ fn resolve_v3(
             if non_finite(text) {
                 return Ok((Value::String(text.to_string()), Kind::NonFinite));
             }
-            return parse_int(text)
-                .and_then(|v| v.as_f64())
-                .and_then(Number::from_f64)
-                .map(Value::Number)
-                .or_else(|| parse_float(text))
-                .map(|v| (v, Kind::Float))
-                .ok_or_else(|| format!("cannot decode {text:?} as a float"));
+            return match parse_int(text) {
+                // yaml.v3 turns an int into a float only when it fits an int64.
+                Some(v) if v.as_i64().is_none() => {
+                    Err(format!("cannot decode {text:?} as a float"))
+                }
+                Some(v) => Ok(v.as_f64().and_then(Number::from_f64).map(Value::Number)),
+                None => Ok(parse_float(text)),
+            }?
+            .map(|v| (v, Kind::Float))
+            .ok_or_else(|| format!("cannot decode {text:?} as a float"));
         }
         Some("!!timestamp") => {
             return match go_timestamp(text) {
@@ -2129,6 +2132,12 @@ mod tests {
             json!({"a": 5, "b": "5", "c": "hello", "d": "hello", "e": "5", "f": 1.0, "g": "5"})
         );
         assert!(resource_err("a: !!int x\n").message.contains("as an int"));
+        assert!(
+            resource_err("a: !!float 9223372036854775808\n")
+                .message
+                .contains("as a float")
+        );
+        assert_eq!(resource("a: !!float 0x1F\n")["a"], json!(31.0));
         assert!(resource_err("a: !!binary ???\n").message.contains("base64"));
     }
 
