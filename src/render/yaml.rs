@@ -88,6 +88,24 @@ pub fn parse_one(text: &str, file: &str) -> Result<Value, YamlError> {
     }
 }
 
+/// Parses a JSON 6902 patch (a list of operations), which kustomize converts to JSON with
+/// sigs.k8s.io/yaml's `YAMLToJSON`: go-yaml v2's resolver, where `y`, `yes`, `on` (and
+/// `n`, `no`, `off`, in their capitalisations) are booleans, and a later duplicate key
+/// replaces an earlier one.
+pub fn parse_json6902(text: &str, file: &str) -> Result<Value, YamlError> {
+    let mut docs = load_chunk(text, file, 0, Flavor::YamlToJson, ItemsRoute::Field)?.docs;
+    match docs.len() {
+        0 => Ok(Value::Null),
+        1 => Ok(docs.remove(0).value),
+        _ => Err(YamlError {
+            file: file.to_string(),
+            line: docs[1].line,
+            column: 1,
+            message: "expected a single YAML document, found several".to_string(),
+        }),
+    }
+}
+
 /// Which reader of kustomize's a text goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flavor {
@@ -95,8 +113,10 @@ enum Flavor {
     Resource,
     /// Patches and plugin configs: read with kyaml, merged into resources before printing.
     Patch,
-    /// sigs.k8s.io/yaml: one document, scanner and resolver rules only.
+    /// sigs.k8s.io/yaml into typed fields: one document, scanner and resolver rules only.
     Plain,
+    /// sigs.k8s.io/yaml's `YAMLToJSON` with no target type: go-yaml v2's resolver.
+    YamlToJson,
 }
 
 /// What kustomize does with the items of a root `items:` list (see `inlineAnyEmbeddedLists`).
@@ -521,7 +541,7 @@ impl<'a> Loader<'a> {
                             line: vspan.start.line().max(span.start.line()) + self.line_offset,
                         });
                     }
-                    if self.flavor != Flavor::Plain {
+                    if self.kio() {
                         // yaml.v3 decodes one document per kio piece; the rest is not read.
                         let end = self.last_span.and_then(|s| s.end.byte_offset());
                         self.check_line_start_tabs(end.unwrap_or(self.src.len()))?;
@@ -536,7 +556,7 @@ impl<'a> Loader<'a> {
 
 impl<'a> Loader<'a> {
     fn kio(&self) -> bool {
-        self.flavor != Flavor::Plain
+        matches!(self.flavor, Flavor::Resource | Flavor::Patch)
     }
 
     /// Whether the node is printed by kustomize through the writer round trip: not inside a
@@ -928,7 +948,7 @@ impl<'a> Loader<'a> {
                 }
                 continue;
             }
-            if map.contains_key(&key) {
+            if map.contains_key(&key) && self.flavor != Flavor::YamlToJson {
                 return Err(self
                     .err_at(Some(kspan), format!("mapping key {key:?} already defined"))
                     .into());
@@ -1091,10 +1111,25 @@ impl<'a> Loader<'a> {
             }
             return Ok((Value::String(text.to_string()), is_null));
         }
+        if self.flavor == Flavor::YamlToJson
+            && (style == ScalarStyle::Plain && matches!(tag, None | Some("!"))
+                || tag == Some("!!bool"))
+            && let Some(b) = yaml11_bool(text)
+        {
+            return Ok((Value::Bool(b), false));
+        }
         let (v, kind) =
             resolve_v3(text, style, tag, self.kio()).map_err(|m| self.err_at(Some(span), m))?;
         let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
         self.note_last_scalar(span, block, ctx);
+        if self.flavor == Flavor::YamlToJson && kind == Kind::NonFinite {
+            return Err(self
+                .err_at(
+                    Some(span),
+                    format!("`{text}` is a float that JSON cannot hold: quote it to keep the text"),
+                )
+                .into());
+        }
         if !self.kio() {
             return Ok((v, kind == Kind::Null));
         }
@@ -1498,6 +1533,19 @@ fn resolve_v3(
         _ => Kind::Str,
     };
     Ok((v, kind))
+}
+
+/// go-yaml v2's booleans (YAML 1.1).
+fn yaml11_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(false)
+        }
+        _ => None,
+    }
 }
 
 /// yaml.v3's spellings of infinity and not-a-number.
@@ -2246,6 +2294,21 @@ mod tests {
         ] {
             assert_eq!(parse_one(src, "k.yaml").unwrap(), want, "{src:?}");
         }
+    }
+
+    #[test]
+    fn json6902_patches_resolve_like_go_yaml_v2() {
+        // kustomize prints `x: true` for `value: y` in a JSON 6902 patch.
+        let ops = parse_json6902(
+            "- op: add\n  path: /a\n  value: [y, Yes, on, n, OFF, \"yes\", 0x1F, yes!]\n  value: [y, Yes, on, n, OFF, \"yes\", 0x1F, 2001-12-14]\n",
+            "p.yaml",
+        )
+        .unwrap();
+        assert_eq!(
+            ops[0]["value"],
+            json!([true, true, true, false, false, "yes", 31, "2001-12-14"])
+        );
+        assert!(parse_json6902("- value: .inf\n", "p.yaml").is_err());
     }
 
     #[test]

@@ -467,6 +467,15 @@ def kustomization(c, files):
         lines.append("---")
     lines.append("resources:")
     lines += ["- " + f for f in files]
+    if "patched.yaml" in files:
+        # kustomize reads JSON 6902 operations with go-yaml v2 (`y`, `on` are booleans).
+        # The patched resource is a plain one: a JSON 6902 patch sends the whole resource
+        # through Go's JSON types (see README), which is the transformer's business.
+        # Integers beyond 2^53 lose precision there too (Go's float64); left out.
+        small = [x for x in PLAIN if not x.lstrip("+-").startswith(("9223", "1844"))]
+        v = c.pick(small + ["[y, n, on, Off]", "{a: yes, b: NO}", "'y'", "", "{a: }"])
+        lines += ["patches:", "- target:", "    kind: Patched", "  patch: |-",
+                  "    - op: add", "      path: /zz", "      value: " + v]
     if c.maybe(0.1):
         lines.append("# end")
     return text_of(c, lines)
@@ -477,6 +486,9 @@ def make(seed, i):
     files = {}
     for f in range(c.pick([1, 1, 2])):
         files[f"r{f}.yaml"] = resource_file(c, f)
+    if c.maybe(0.1):
+        c.feat("json6902 patch")
+        files["patched.yaml"] = "apiVersion: v1\nkind: Patched\nmetadata:\n  name: p\n"
     names = list(files)
     kfeat = set(c.features)
     files["kustomization.yaml"] = kustomization(c, names)
