@@ -138,6 +138,8 @@ enum Place {
     /// A document's root, or an item of a root `items:` list.
     Root,
     Metadata,
+    /// A field of `metadata` other than `annotations`.
+    MetadataField,
     /// The `metadata.annotations` map.
     Annotations,
     /// A value in it.
@@ -189,6 +191,8 @@ struct LastScalar {
     item: bool,
     /// The annotation it is the value of.
     annotation: Option<String>,
+    /// A field of `metadata` (not nested deeper).
+    metadata_field: bool,
 }
 
 /// A mapping key as loaded.
@@ -694,6 +698,7 @@ impl<'a> Loader<'a> {
             block,
             item: ctx.item,
             annotation: None,
+            metadata_field: ctx.place == Place::MetadataField,
         });
     }
 
@@ -718,17 +723,26 @@ impl<'a> Loader<'a> {
         let from = if self.src[line_start..end].trim().is_empty() {
             line_start
         } else {
-            end
+            // The rest of the scalar's line (a `:` after an empty value, a line comment).
+            self.src[end..]
+                .find('\n')
+                .map_or(self.src.len(), |p| end + p + 1)
         };
+        // yaml.v3 reads no further than the next document's content (after `...`).
         let rest = self.src.get(from..).unwrap_or("");
-        let mut comments = rest
+        let comments: Vec<usize> = rest
             .lines()
+            .take_while(|l| {
+                let t = l.trim();
+                t.is_empty() || t.starts_with('#') || t == "..." || t.starts_with("... ")
+            })
             .filter(|l| l.trim_start().starts_with('#'))
-            .map(|l| l.len() - l.trim_start().len());
-        let Some(first) = comments.next() else {
+            .map(|l| l.len() - l.trim_start().len())
+            .collect();
+        let (Some(first), Some(final_comment)) = (comments.first(), comments.last()) else {
             return;
         };
-        if first > comments.next_back().unwrap_or(first) {
+        if first > final_comment {
             return;
         }
         let annotations_last = root
@@ -738,14 +752,16 @@ impl<'a> Loader<'a> {
             .and_then(|md| md.get_mut("annotations"))
             .and_then(Value::as_object_mut)
             .filter(|a| !a.is_empty());
-        // The comment stays with the node it follows in the source: that node must also
-        // be the one written last.
+        // The comment stays with the node it follows in the source (as observed: a comment
+        // after a field of `metadata` goes with `metadata` itself, so it is written after
+        // the annotations, which kustomize writes last).
         let (leaf, block) = match (annotations_last, last.annotation) {
-            (Some(a), Some(key)) => {
-                if a.keys().max() != Some(&key) {
+            (Some(a), key) if key.is_some() || last.metadata_field => {
+                let max = a.keys().max().cloned().expect("not empty");
+                if key.is_some_and(|k| k != max) {
                     return;
                 }
-                let v = a.get_mut(&key).expect("present");
+                let v = a.get_mut(&max).expect("present");
                 let multi_line = v.as_str().is_some_and(|s| s.contains('\n'));
                 (v, multi_line)
             }
@@ -770,6 +786,7 @@ impl<'a> Loader<'a> {
                 Place::Root if key == "metadata" => Place::Metadata,
                 Place::Root if key == "items" && !parent.item => Place::Items,
                 Place::Metadata if key == "annotations" => Place::Annotations,
+                Place::Metadata => Place::MetadataField,
                 Place::Annotations => Place::AnnotationValue,
                 _ => Place::Other,
             }
@@ -1111,12 +1128,16 @@ impl<'a> Loader<'a> {
             }
             return Ok((Value::String(text.to_string()), is_null));
         }
-        if self.flavor == Flavor::YamlToJson
-            && (style == ScalarStyle::Plain && matches!(tag, None | Some("!"))
-                || tag == Some("!!bool"))
-            && let Some(b) = yaml11_bool(text)
-        {
-            return Ok((Value::Bool(b), false));
+        if self.flavor == Flavor::YamlToJson {
+            // go-yaml v2 reads the non-specific tag `!` as a string.
+            if tag == Some("!") {
+                return Ok((Value::String(text.to_string()), false));
+            }
+            if (style == ScalarStyle::Plain && tag.is_none() || tag == Some("!!bool"))
+                && let Some(b) = yaml11_bool(text)
+            {
+                return Ok((Value::Bool(b), false));
+            }
         }
         let (v, kind) =
             resolve_v3(text, style, tag, self.kio()).map_err(|m| self.err_at(Some(span), m))?;
@@ -2159,6 +2180,14 @@ mod tests {
             resource("a:\n  b: |+\n    x\n\n  # c\n# d\n")["a"]["b"],
             json!("x\n\n")
         );
+        // A comment after a field of `metadata`, when kustomize writes the annotations last.
+        let v = resource("metadata:\n  annotations:\n    a: |+\n      on\n\n  labels:\n  # c\n");
+        assert_eq!(v["metadata"]["annotations"]["a"], json!("on\n\n\n"));
+        assert_eq!(resource("a: |+\n  x\n\n...\n# c\n")["a"], json!("x\n\n\n"));
+        assert_eq!(
+            resource("a: |+\n  x\n\n...\nb: 1\n# c\n")["a"],
+            json!("x\n\n")
+        );
         // A block whose first line starts with a tab is written where indentation is read.
         let e = resource_err("a: |2-\n  \tx\n");
         assert!(e.message.contains("starts with a tab"), "{e}");
@@ -2309,6 +2338,10 @@ mod tests {
             json!([true, true, true, false, false, "yes", 31, "2001-12-14"])
         );
         assert!(parse_json6902("- value: .inf\n", "p.yaml").is_err());
+        assert_eq!(
+            parse_json6902("- value: !\n  path: ! 5\n", "p.yaml").unwrap(),
+            json!([{"value": "", "path": "5"}])
+        );
     }
 
     #[test]
