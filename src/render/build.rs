@@ -836,21 +836,25 @@ fn finish_annotations(r: &mut Resource, origin: bool, transformations: bool) {
         }
     }
     // kustomize reads annotations as strings and writes them back when it strips
-    // its build annotations, so every value comes out as a string.
+    // its build annotations, so every value comes out as a string. Values read from
+    // a resource file already are their source text (see `yaml`); these are values
+    // that went through JSON (a `*List`'s items, JSON 6902 patches), which kyaml
+    // reads back from Go's JSON text, and the text of a map or list node is empty.
     if let Some(Value::Object(a)) = md.get_mut("annotations") {
         for v in a.values_mut() {
             match v {
                 Value::String(_) => {}
                 Value::Number(n) => *v = Value::String(super::generator::go_number(n)),
                 Value::Bool(b) => *v = Value::String(b.to_string()),
-                Value::Null => *v = Value::String(String::new()),
-                other => *other = Value::String(other.to_string()),
+                Value::Null => *v = Value::String("null".into()),
+                other => *other = Value::String(String::new()),
             }
         }
     }
+    // Written back empty, or not a map (read as no annotations), the field goes away.
     if md
         .get("annotations")
-        .is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty()))
+        .is_some_and(|a| a.as_object().is_none_or(|m| m.is_empty()))
     {
         md.remove("annotations");
     }
@@ -884,7 +888,7 @@ fn is_local_config(r: &Resource) -> bool {
 /// Splits a resource file into resources, expanding `*List` kinds into their items.
 pub fn load_resources(text: &str, file: &str) -> Result<Vec<Resource>, RenderError> {
     let mut out = Vec::new();
-    for doc in yaml::parse_stream(text, file)? {
+    for doc in yaml::parse_resources(text, file)? {
         push_resource(doc.value, file, doc.line, &mut out)?;
     }
     Ok(out)
@@ -905,12 +909,26 @@ fn push_resource(
         }));
     };
     let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
+    // A `*List` with `items` stands for its items (an empty or null list for none); one
+    // without `items` is a resource of its own, as kustomize takes it.
     if kind.ends_with("List")
-        && map.contains_key("items")
-        && let Some(Value::Array(items)) = map.get("items")
+        && let Some(items) = map.get("items")
     {
-        for item in items.clone() {
-            push_resource(item, file, line, out)?;
+        match items {
+            Value::Array(items) => {
+                for item in items.clone() {
+                    push_resource(item, file, line, out)?;
+                }
+            }
+            Value::Null => {}
+            other => {
+                return Err(RenderError::Yaml(YamlError {
+                    file: file.to_string(),
+                    line,
+                    column: 1,
+                    message: format!("expected a list in {kind}/items, got {other}"),
+                }));
+            }
         }
         return Ok(());
     }
@@ -985,6 +1003,66 @@ mod tests {
         let mut b = Builder::new(fs, dir);
         b.parallel = parallel;
         Ok(b.build(dir)?.into_iter().map(|r| r.obj).collect())
+    }
+
+    /// Renders `/k` with one resource file and prints it as kustomize would.
+    fn render_one(resource: &str) -> Result<String, RenderError> {
+        let mut fs = MemFs::new();
+        fs.add("k/kustomization.yaml", "resources:\n- r.yaml\n");
+        fs.add("k/r.yaml", resource);
+        let docs = crate::render::render(&fs, Path::new("/k"))?;
+        Ok(crate::render::emit::stream_to_yaml(&docs))
+    }
+
+    // Issue 9, part 2: the expected outputs are `kubectl kustomize`'s (v5.5.0).
+    #[test]
+    fn block_scalar_at_end_of_file_without_newline_keeps_no_line_break() {
+        let out = render_one(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: |\n    hello",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "apiVersion: v1\ndata:\n  a: hello\nkind: ConfigMap\nmetadata:\n  name: x\n"
+        );
+    }
+
+    // Issue 9, part 2b.
+    #[test]
+    fn null_annotations_are_dropped_and_null_labels_kept() {
+        let out = render_one(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n  labels:\n    app: x\nspec:\n  ports:\n  - port: 80\n",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: x\n  name: s\nspec:\n  ports:\n  - port: 80\n"
+        );
+        let out = render_one(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n  annotations:\n    a: 0x1F\n    b:\n    c: ~\n",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    a: \"0x1F\"\n    b: \"\"\n    c: \"~\"\n  labels: null\n  name: x\n"
+        );
+    }
+
+    #[test]
+    fn lists_with_no_items_render_nothing() {
+        for items in ["", " []", " ~"] {
+            let out = render_one(&format!("apiVersion: v1\nkind: List\nitems:{items}\n")).unwrap();
+            assert_eq!(out, "", "items:{items}");
+        }
+        // Items of a `*List` kind other than `List` went through JSON in kustomize.
+        let out = render_one(
+            "apiVersion: v1\nkind: ConfigMapList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: x\n    annotations:\n      a:\n      b: 0x1F\n      d: 1.0\n      e: {x: 1}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    a: \"null\"\n    b: \"31\"\n    d: \"1\"\n    e: \"\"\n  name: x\n"
+        );
     }
 
     #[test]

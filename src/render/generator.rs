@@ -373,9 +373,9 @@ pub fn go_number(n: &serde_json::Number) -> String {
             digits.to_string()
         };
         format!("{mant}e{sign}{digits}")
-    } else if f.fract() == 0.0 && abs < 1e21 {
-        format!("{f:.0}")
     } else {
+        // Rust prints the shortest digits that read back, padded with zeros, as Go does
+        // (`1.8446744073709552e19` is 18446744073709552000, `1.0` is 1).
         format!("{f}")
     }
 }

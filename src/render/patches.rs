@@ -45,7 +45,19 @@ pub fn apply_patch(
     origin: &str,
     p: &Patch,
 ) -> Result<(), TransformError> {
-    let docs = yaml::parse_stream(text, origin).map_err(yaml_err)?;
+    // kustomize tries the text both as strategic-merge documents (kyaml) and as JSON 6902
+    // operations (sigs.k8s.io/yaml, go-yaml v2); the operations are read the second way.
+    let json6902 = || yaml::parse_json6902(text, origin).ok().filter(is_json6902);
+    let docs = match yaml::parse_stream(text, origin) {
+        Ok(docs) => docs,
+        Err(e) => match json6902() {
+            Some(ops) => vec![yaml::Document {
+                value: ops,
+                line: 1,
+            }],
+            None => return Err(yaml_err(e)),
+        },
+    };
     if docs.is_empty() {
         return Err(TransformError::Patch {
             patch: origin.to_string(),
@@ -57,7 +69,8 @@ pub fn apply_patch(
             patch: origin.to_string(),
             message: "a JSON 6902 patch needs a `target`".into(),
         })?;
-        return apply_json6902(resources, &docs[0].value, origin, target);
+        let ops = json6902().unwrap_or_else(|| docs[0].value.clone());
+        return apply_json6902(resources, &ops, origin, target);
     }
     for doc in docs {
         match &p.target {
@@ -93,7 +106,7 @@ pub fn apply_json6902_entry(
         patch: origin.to_string(),
         message: "a patchesJson6902 entry needs a `target`".into(),
     })?;
-    let ops = yaml::parse_one(text, origin).map_err(yaml_err)?;
+    let ops = yaml::parse_json6902(text, origin).map_err(yaml_err)?;
     apply_json6902(resources, &ops, origin, target)
 }
 

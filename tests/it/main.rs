@@ -6,6 +6,7 @@ mod bump;
 mod cli;
 mod conformance;
 mod live_diff;
+mod loader_kustomize;
 mod registry;
 mod release;
 mod set_image;
