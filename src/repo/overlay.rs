@@ -186,7 +186,11 @@ pub fn parse_located(text: &str, file: &str) -> Result<Vec<Node>, EditError> {
 /// Formats a string as a YAML scalar in the style the old value used, quoting
 /// a plain value that YAML would read as something other than a string.
 pub fn format_scalar(value: &str, old: Option<ScalarStyle>) -> String {
+    // A plain date is a timestamp to yaml.v3 (in a resource file kustomize prints
+    // `2024-01-15T00:00:00Z`); kustomization fields are read as strings, but a
+    // date-like tag is quoted wherever it is written, so every reader agrees.
     let needs_quotes = !matches!(resolve_plain(value), Value::String(_))
+        || crate::render::yaml::go_timestamp(value).is_some()
         || value.is_empty()
         || value.contains(": ")
         || value.contains(" #")
@@ -766,6 +770,17 @@ mod tests {
         assert_eq!(
             e.after,
             "images:\n- name: api\n  newName: ghcr.io/acme/api\n  newTag: v9\n"
+        );
+    }
+
+    /// A date-like value is quoted: unquoted, yaml.v3 reads it as a timestamp.
+    #[test]
+    fn date_like_tags_are_quoted() {
+        assert_eq!(format_scalar("2024-01-15", None), "\"2024-01-15\"");
+        assert_eq!(format_scalar("v2024-01-15", None), "v2024-01-15");
+        assert_eq!(
+            format_scalar("2024-01-15", Some(ScalarStyle::SingleQuoted)),
+            "'2024-01-15'"
         );
     }
 
