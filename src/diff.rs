@@ -390,9 +390,10 @@ pub fn unified(diffs: &[ObjectDiff], color: bool) -> String {
     out
 }
 
-/// Whether to colour output: only on a terminal, and never with `NO_COLOR` set.
-pub fn use_color(is_tty: bool) -> bool {
-    is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Whether to colour output: only on a terminal, and never with `NO_COLOR` set
+/// (the caller reads the variable: this module does no I/O).
+pub fn use_color(is_tty: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_tty && no_color.is_none_or(|v| v.is_empty())
 }
 
 #[cfg(test)]
@@ -542,6 +543,8 @@ mod tests {
 
     #[test]
     fn color_only_on_tty_without_no_color() {
-        assert!(!use_color(false));
+        assert!(!use_color(false, None));
+        assert!(use_color(true, None));
+        assert!(!use_color(true, Some(std::ffi::OsStr::new("1"))));
     }
 }

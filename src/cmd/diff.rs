@@ -123,7 +123,10 @@ fn live_diff(cli: &Cli, a: &DiffArgs) -> Result<i32, CmdError> {
 /// The change table, then (when anything changed) the unified diff, coloured on a terminal.
 fn diff_text(diffs: &[crate::diff::ObjectDiff], show_unchanged: bool) -> String {
     use std::io::IsTerminal;
-    let color = crate::diff::use_color(std::io::stdout().is_terminal());
+    let color = crate::diff::use_color(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let mut text = crate::diff::table(diffs, show_unchanged);
     if diffs.iter().any(|d| d.op != crate::diff::Op::Noop) {
         text.push('\n');

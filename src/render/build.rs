@@ -277,9 +277,9 @@ impl<'a> Builder<'a> {
             .any(|b| b == "transformerAnnotations");
         let mut acc = self.accumulate_target(&dir, &k, &file, Acc::default())?;
         add_hashes_to_names(&mut acc.resources);
-        transform::fix_name_references(&mut acc.resources, &acc.config)
+        super::nameref::fix(&mut acc.resources, &acc.config)
             .map_err(|e| RenderError::transform(&self.display(&file), e))?;
-        transform::resolve_vars(&mut acc.resources, &acc.vars, &acc.config)
+        super::vars::resolve(&mut acc.resources, &acc.vars, &acc.config)
             .map_err(|e| RenderError::transform(&self.display(&file), e))?;
         acc.resources.retain(|r| !is_local_config(r));
         for r in acc.resources.iter_mut() {
@@ -361,8 +361,9 @@ impl<'a> Builder<'a> {
         }
         let patches = self.load_patches(dir, file, k)?;
         let configured_in = self.rel(file);
-        transform::run_builtin(
-            &mut acc,
+        super::level::run_builtin(
+            &mut acc.resources,
+            &acc.config,
             k,
             &patches,
             &configured_in,
@@ -692,9 +693,9 @@ impl<'a> Builder<'a> {
         dir: &Path,
         file: &Path,
         k: &Kustomization,
-    ) -> Result<transform::LoadedPatches, RenderError> {
+    ) -> Result<super::level::LoadedPatches, RenderError> {
         let load = |src: &PatchSource| self.load_patch_source(dir, file, src);
-        let mut out = transform::LoadedPatches::default();
+        let mut out = super::level::LoadedPatches::default();
         for p in &k.patches_strategic_merge {
             out.strategic_merge.push(load(p)?);
         }

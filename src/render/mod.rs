@@ -9,6 +9,7 @@ pub mod emit;
 pub mod fs;
 pub mod generator;
 pub mod kustomization;
+pub mod level;
 pub mod nameref;
 pub mod order;
 pub mod patches;

@@ -1,12 +1,14 @@
 //! kustomize's built-in transformers: namespace, prefix/suffix, labels, annotations,
-//! images, replicas, patches, and the field-spec walk they share.
+//! images, replicas, and the field-spec walk and selectors they share.
+//!
+//! The bottom layer of the renderer: the walk ([`super::build`]) and the per-level
+//! order ([`super::level`]) call these; nothing here calls back up.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use super::build::Acc;
 use super::builtin_config::{self as builtin, FieldSpec};
-use super::kustomization::{Image, Kustomization, LabelSpec, Patch, Selector};
+use super::kustomization::{Image, Selector};
 use super::resource::{Gvk, Resource};
 use super::yaml;
 
@@ -189,7 +191,7 @@ impl TransformerConfig {
     }
 }
 
-fn add_unique(list: &mut Vec<Spec>, more: impl IntoIterator<Item = Spec>) {
+pub(super) fn add_unique(list: &mut Vec<Spec>, more: impl IntoIterator<Item = Spec>) {
     for s in more {
         if !list.contains(&s) {
             list.push(s);
@@ -516,129 +518,6 @@ where
         })?;
     }
     Ok(())
-}
-
-/// Patches read from disk by the builder, ready to apply.
-#[derive(Debug, Default)]
-pub struct LoadedPatches {
-    /// (text, where it came from)
-    pub strategic_merge: Vec<(String, String)>,
-    pub patches: Vec<((String, String), Patch)>,
-    pub json6902: Vec<((String, String), Patch)>,
-    pub replacements: Vec<(Value, String)>,
-}
-
-/// Runs the built-in transformers of one kustomization, in kustomize's order.
-pub fn run_builtin(
-    acc: &mut Acc,
-    k: &Kustomization,
-    patches: &LoadedPatches,
-    configured_in: &str,
-    record: bool,
-) -> Result<(), TransformError> {
-    // For `buildMetadata: [transformerAnnotations]`: every object present when a transformer runs.
-    let note = |acc: &mut Acc, kind: &str| {
-        if record {
-            for r in acc.resources.iter_mut() {
-                r.transformations
-                    .push((configured_in.to_string(), kind.to_string()));
-            }
-        }
-    };
-    if !patches.strategic_merge.is_empty() {
-        for (text, origin) in &patches.strategic_merge {
-            super::patches::apply_strategic_merge_file(&mut acc.resources, text, origin)?;
-        }
-        note(acc, "PatchStrategicMergeTransformer");
-    }
-    for ((text, origin), p) in &patches.patches {
-        super::patches::apply_patch(&mut acc.resources, text, origin, p)?;
-        note(acc, "PatchTransformer");
-    }
-    if let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) {
-        let cfg = acc.config.clone();
-        let specs = &cfg.namespace;
-        set_namespace(
-            &mut acc.resources,
-            ns,
-            specs,
-            false,
-            SubjectPolicy::DefaultOnly,
-        )?;
-        note(acc, "NamespaceTransformer");
-    }
-    if let Some(p) = k.name_prefix.as_deref().filter(|p| !p.is_empty()) {
-        let cfg = acc.config.clone();
-        let specs = &cfg.name_prefix;
-        prefix_suffix(&mut acc.resources, p, "", specs)?;
-        note(acc, "PrefixTransformer");
-    }
-    if let Some(s) = k.name_suffix.as_deref().filter(|s| !s.is_empty()) {
-        let cfg = acc.config.clone();
-        let specs = &cfg.name_suffix;
-        prefix_suffix(&mut acc.resources, "", s, specs)?;
-        note(acc, "SuffixTransformer");
-    }
-    // `labels:` entries first, then `commonLabels` (kustomize's LabelTransformer order).
-    for l in &k.labels {
-        let list = label_specs(l, &acc.config);
-        set_map_entries(&mut acc.resources, &l.pairs, &list)?;
-        note(acc, "LabelTransformer");
-    }
-    if !k.common_labels.is_empty() {
-        let cfg = acc.config.clone();
-        let specs = &cfg.common_labels;
-        set_map_entries(&mut acc.resources, &k.common_labels, specs)?;
-        note(acc, "LabelTransformer");
-    }
-    if !k.common_annotations.is_empty() {
-        let cfg = acc.config.clone();
-        let specs = &cfg.common_annotations;
-        set_map_entries(&mut acc.resources, &k.common_annotations, specs)?;
-        note(acc, "AnnotationsTransformer");
-    }
-    for ((text, origin), p) in &patches.json6902 {
-        super::patches::apply_json6902_entry(&mut acc.resources, text, origin, p)?;
-        note(acc, "PatchJson6902Transformer");
-    }
-    for r in &k.replicas {
-        let cfg = acc.config.clone();
-        let specs = &cfg.replicas;
-        set_replicas(&mut acc.resources, &r.name, r.count, specs)?;
-        note(acc, "ReplicaCountTransformer");
-    }
-    for i in &k.images {
-        let cfg = acc.config.clone();
-        let specs = &cfg.images;
-        set_image(&mut acc.resources, i, specs)?;
-        note(acc, "ImageTagTransformer");
-    }
-    if !patches.replacements.is_empty() {
-        super::replacement::apply(&mut acc.resources, &patches.replacements)?;
-        note(acc, "ReplacementTransformer");
-    }
-    acc.resources.retain(|r| !r.obj.is_null());
-    Ok(())
-}
-
-/// The field specs a `labels:` entry writes to, in kustomize's order.
-fn label_specs(l: &LabelSpec, config: &TransformerConfig) -> Vec<Spec> {
-    let mut list: Vec<Spec> = Vec::new();
-    add_unique(
-        &mut list,
-        l.fields
-            .iter()
-            .map(|f| Spec::new(&f.group, &f.version, &f.kind, &f.path, f.create)),
-    );
-    if l.include_selectors {
-        add_unique(&mut list, config.common_labels.clone());
-    } else {
-        if l.include_templates {
-            add_unique(&mut list, config.template_labels.clone());
-        }
-        add_unique(&mut list, [Spec::new("", "", "", "metadata/labels", true)]);
-    }
-    list
 }
 
 /// How the namespace transformer treats (Cluster)RoleBinding subjects.
@@ -1137,23 +1016,6 @@ fn parse_set(s: &str) -> Result<Vec<String>, String> {
         .and_then(|x| x.strip_suffix(')'))
         .ok_or_else(|| format!("invalid selector set {s:?}: expected (a,b)"))?;
     Ok(inner.split(',').map(|x| x.trim().to_string()).collect())
-}
-
-/// Updates fields that refer to renamed objects by name (kustomize's back-reference fix-up).
-pub fn fix_name_references(
-    resources: &mut [Resource],
-    config: &TransformerConfig,
-) -> Result<(), TransformError> {
-    super::nameref::fix(resources, config)
-}
-
-/// Substitutes `$(VAR)` references (the legacy `vars:` feature).
-pub fn resolve_vars(
-    resources: &mut [Resource],
-    vars: &[super::kustomization::Var],
-    config: &TransformerConfig,
-) -> Result<(), TransformError> {
-    super::vars::resolve(resources, vars, config)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod argocd_testenv;
 mod bump;
 mod cli;
 mod conformance;
+mod layout;
 mod live_diff;
 mod loader_kustomize;
 mod registry;
