@@ -248,13 +248,9 @@ impl<'a> Builder<'a> {
             return Err(missing());
         }
         self.root = dir.clone();
+        // A Component builds on its own like a Kustomization (kustomize only
+        // checks the kind where a kustomization lists another).
         let (k, file) = self.load(&dir)?;
-        if k.kind == KustKind::Component {
-            return Err(RenderError::Invalid {
-                file: self.display(&file),
-                message: "a Component cannot be built on its own; list it under `components:` of a kustomization".into(),
-            });
-        }
         self.origin_annotations = k.build_metadata.iter().any(|b| b == "originAnnotations");
         self.transformer_annotations = k
             .build_metadata
