@@ -880,15 +880,11 @@ fn parse_generators(
             });
         }
         let behavior = match ctx.opt_string(key, o.get("behavior"))?.as_deref() {
-            None | Some("") | Some("create") => Behavior::Create,
             Some("merge") => Behavior::Merge,
             Some("replace") => Behavior::Replace,
-            Some(other) => {
-                return Err(ctx.invalid(
-                    key,
-                    format!("unknown behavior {other:?}; use create, merge or replace"),
-                ));
-            }
+            // kustomize's NewGenerationBehavior reads anything else (`add`,
+            // `Merge`, a typo) as unspecified, which creates.
+            _ => Behavior::Create,
         };
         let mut envs = ctx.strings(key, o.get("envs"))?;
         if let Some(e) = ctx.opt_string(key, o.get("env"))? {
@@ -954,5 +950,18 @@ mod tests {
     fn numeric_label_value_is_refused() {
         let err = Kustomization::parse("commonLabels:\n  version: 1\n", "k.yaml").unwrap_err();
         assert!(err.to_string().contains("quote it"), "{err}");
+    }
+
+    /// Regression (kubeflow model-registry `behavior: add`): kustomize reads an
+    /// unknown generator behavior as unspecified, which creates.
+    #[test]
+    fn unknown_generator_behavior_creates() {
+        let k = Kustomization::parse(
+            "configMapGenerator:\n- name: a\n  behavior: add\n- name: b\n  behavior: Merge\n- name: c\n  behavior: merge\n",
+            "k.yaml",
+        )
+        .unwrap();
+        let got: Vec<Behavior> = k.config_map_generator.iter().map(|g| g.behavior).collect();
+        assert_eq!(got, [Behavior::Create, Behavior::Create, Behavior::Merge]);
     }
 }
