@@ -247,6 +247,12 @@ impl<'a> Builder<'a> {
         let file = self.kustomization_file(dir)?;
         let text = self.read_text(&file, dir)?;
         let k = Kustomization::parse(&text, &self.display(&file))?;
+        if k.empty {
+            return Err(RenderError::Invalid {
+                file: self.display(&file),
+                message: "the kustomization is empty (nothing but apiVersion and kind), and kustomize refuses to build an empty kustomization; list resources, components or generators in it".into(),
+            });
+        }
         Ok((k, file))
     }
 
@@ -263,13 +269,9 @@ impl<'a> Builder<'a> {
             return Err(missing());
         }
         self.root = dir.clone();
+        // A Component builds on its own like a Kustomization (kustomize only
+        // checks the kind where a kustomization lists another).
         let (k, file) = self.load(&dir)?;
-        if k.kind == KustKind::Component {
-            return Err(RenderError::Invalid {
-                file: self.display(&file),
-                message: "a Component cannot be built on its own; list it under `components:` of a kustomization".into(),
-            });
-        }
         self.origin_annotations = k.build_metadata.iter().any(|b| b == "originAnnotations");
         self.transformer_annotations = k
             .build_metadata
@@ -1131,5 +1133,56 @@ mod tests {
         );
         let err = build(&fs, true).unwrap_err().to_string();
         assert!(err.contains("already registered id"), "{err}");
+    }
+
+    /// Regression (argo-cd testdata): kustomize's `CheckEmpty` refuses a
+    /// kustomization that sets nothing but apiVersion/kind, as the target, a
+    /// base or a component. Each row was run through kustomize v5.5.0.
+    #[test]
+    fn empty_kustomizations_fail_as_in_kustomize() {
+        let rows: [(&str, bool); 12] = [
+            ("", true),
+            ("# only a comment\n", true),
+            ("resources:\n", true),
+            ("kind: Kustomization\nnamespace: \"\"\n", true),
+            ("namePrefix: \"\"\nnameSuffix: \"\"\n", true),
+            ("imageTags: []\n", true),
+            (
+                "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+                true,
+            ),
+            ("resources: []\n", false),
+            ("commonLabels: {}\n", false),
+            ("metadata: {}\n", false),
+            ("bases: []\nresources: []\n", false),
+            ("Resources: []\n", false),
+        ];
+        for (text, empty) in rows {
+            let mut fs = MemFs::new();
+            fs.add("k/Kustomization", text);
+            let dir = Path::new("/k");
+            let got = Builder::new(&fs, dir).build(dir);
+            match (empty, got) {
+                (true, Err(e)) => assert!(e.to_string().contains("is empty"), "{text:?}: {e}"),
+                (false, Ok(docs)) => assert!(docs.is_empty(), "{text:?}"),
+                (_, got) => panic!(
+                    "{text:?}: want empty={empty}, got {:?}",
+                    got.map(|d| d.len())
+                ),
+            }
+        }
+        // As a component (and so as a base: the same load refuses it).
+        let mut fs = MemFs::new();
+        fs.add("k/kustomization.yaml", "resources: []\ncomponents:\n- c\n");
+        fs.add(
+            "k/c/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+        );
+        let dir = Path::new("/k");
+        let err = Builder::new(&fs, dir).build(dir).unwrap_err().to_string();
+        assert!(
+            err.contains("c/kustomization.yaml") && err.contains("is empty"),
+            "{err}"
+        );
     }
 }

@@ -160,6 +160,10 @@ pub struct SortOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kustomization {
     pub kind: KustKind,
+    /// Nothing but `apiVersion`/`kind` is set (kustomize's `CheckEmpty`):
+    /// kustomize refuses to build such a kustomization, as a target, base or
+    /// component alike.
+    pub empty: bool,
     pub resources: Vec<String>,
     pub components: Vec<String>,
     pub crds: Vec<String>,
@@ -592,6 +596,7 @@ impl Kustomization {
 
         Ok(Kustomization {
             kind,
+            empty: is_empty(m),
             resources,
             components: ctx.strings("components", m.get("components"))?,
             crds: ctx.strings("crds", m.get("crds"))?,
@@ -619,6 +624,22 @@ impl Kustomization {
             transformers: ctx.strings("transformers", m.get("transformers"))?,
         })
     }
+}
+
+/// kustomize's `Kustomization.CheckEmpty`: the decoded struct deep-equals an
+/// empty one apart from its TypeMeta. A null leaves a field nil and `""` is a
+/// string's zero value, but `[]` and `{}` are non-nil, so not empty, except
+/// where `FixKustomization` moves a list away first (`bases` into
+/// `resources`, `imageTags` into `images`, `helmChartInflationGenerator` into
+/// `helmCharts`): appending nothing to a nil list leaves it nil.
+fn is_empty(m: &serde_json::Map<String, Value>) -> bool {
+    m.iter().all(|(key, v)| match (key.as_str(), v) {
+        ("apiVersion" | "kind", _) => true,
+        (_, Value::Null) => true,
+        ("namePrefix" | "nameSuffix" | "namespace", Value::String(s)) => s.is_empty(),
+        ("bases" | "imageTags" | "helmChartInflationGenerator", Value::Array(a)) => a.is_empty(),
+        _ => false,
+    })
 }
 
 /// Go's encoding/json matches field names case-insensitively, and kustomize reads
@@ -859,15 +880,11 @@ fn parse_generators(
             });
         }
         let behavior = match ctx.opt_string(key, o.get("behavior"))?.as_deref() {
-            None | Some("") | Some("create") => Behavior::Create,
             Some("merge") => Behavior::Merge,
             Some("replace") => Behavior::Replace,
-            Some(other) => {
-                return Err(ctx.invalid(
-                    key,
-                    format!("unknown behavior {other:?}; use create, merge or replace"),
-                ));
-            }
+            // kustomize's NewGenerationBehavior reads anything else (`add`,
+            // `Merge`, a typo) as unspecified, which creates.
+            _ => Behavior::Create,
         };
         let mut envs = ctx.strings(key, o.get("envs"))?;
         if let Some(e) = ctx.opt_string(key, o.get("env"))? {
@@ -933,5 +950,18 @@ mod tests {
     fn numeric_label_value_is_refused() {
         let err = Kustomization::parse("commonLabels:\n  version: 1\n", "k.yaml").unwrap_err();
         assert!(err.to_string().contains("quote it"), "{err}");
+    }
+
+    /// Regression (kubeflow model-registry `behavior: add`): kustomize reads an
+    /// unknown generator behavior as unspecified, which creates.
+    #[test]
+    fn unknown_generator_behavior_creates() {
+        let k = Kustomization::parse(
+            "configMapGenerator:\n- name: a\n  behavior: add\n- name: b\n  behavior: Merge\n- name: c\n  behavior: merge\n",
+            "k.yaml",
+        )
+        .unwrap();
+        let got: Vec<Behavior> = k.config_map_generator.iter().map(|g| g.behavior).collect();
+        assert_eq!(got, [Behavior::Create, Behavior::Create, Behavior::Merge]);
     }
 }

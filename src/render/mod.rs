@@ -8,6 +8,7 @@ pub mod builtin_config;
 pub mod emit;
 pub mod fs;
 pub mod generator;
+pub mod json6902;
 pub mod kustomization;
 pub mod level;
 pub mod nameref;

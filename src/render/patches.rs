@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::json6902;
 use super::kustomization::{Patch, Selector, parse_selector};
 use super::resource::{Gvk, Resource};
 use super::schema::Schema;
@@ -133,15 +134,14 @@ fn apply_json6902(
     origin: &str,
     target: &Selector,
 ) -> Result<(), TransformError> {
-    let patch: json_patch::Patch =
-        serde_json::from_value(ops.clone()).map_err(|e| TransformError::Patch {
-            patch: origin.to_string(),
-            message: format!("not a valid JSON 6902 patch: {e}"),
-        })?;
+    json6902::decode(ops).map_err(|e| TransformError::Patch {
+        patch: origin.to_string(),
+        message: e.to_string(),
+    })?;
     for i in matching(resources, target, origin)? {
         let r = &mut resources[i];
         let before = r.cur_id();
-        json_patch::patch(&mut r.obj, &patch).map_err(|e| TransformError::Patch {
+        json6902::apply(&mut r.obj, ops).map_err(|e| TransformError::Patch {
             patch: origin.to_string(),
             message: format!("applying to {before}: {e}"),
         })?;
