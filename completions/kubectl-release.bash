@@ -683,7 +683,7 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__deploy)
-            opts="-k -n -o -v -h -V --kustomize --image --resolve --dry-run --no-undo --undo-on-interrupt --write-back --push --allow-dirty --timeout --soak --readiness-timeout --max-restarts --insecure-registry --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            opts="-k -n -o -v -h -V --kustomize --image --resolve --dry-run --no-undo --undo-on-interrupt --write-back --push --allow-dirty --via --argocd-app --argocd-namespace --undo-live-first --sync-timeout --force --timeout --soak --readiness-timeout --max-restarts --insecure-registry --kubeconfig --context --namespace --output --repo --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +698,22 @@ _kubectl__release() {
                     return 0
                     ;;
                 --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "live argocd" -- "${cur}"))
+                    return 0
+                    ;;
+                --argocd-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --argocd-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1277,7 +1293,7 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__undo)
-            opts="-k -n -o -v -h -V --kustomize --to-revision --dry-run --timeout --soak --readiness-timeout --max-restarts --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            opts="-k -n -o -v -h -V --kustomize --to-revision --dry-run --timeout --soak --readiness-timeout --max-restarts --sync-timeout --kubeconfig --context --namespace --output --repo --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1308,6 +1324,10 @@ _kubectl__release() {
                     return 0
                     ;;
                 --max-restarts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

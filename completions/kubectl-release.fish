@@ -129,6 +129,11 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-imag
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s k -l kustomize -d 'Take the workloads from this kustomization directory instead' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l image -d 'The image to release: REPO:TAG or REPO@sha256:...; with --resolve just REPO' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l via -d 'How the image reaches the workloads: `live` (a guarded JSON patch) or `argocd` (a commit Argo CD syncs now; a failure is reverted in git). Default: argocd when the environment names an Argo CD Application (`argocd:` in kubectl-release.yaml), else live' -r -f -a "live\t''
+argocd\t''"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l argocd-app -d 'The Argo CD Application that syncs the environment (else the environment\'s `argocd.application`)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l argocd-namespace -d 'The namespace of that Application (else the environment\'s `argocd.namespace`, else argocd)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l sync-timeout -d 'With --via argocd: how long Argo CD may take to sync a pushed commit' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l timeout -d 'Give up (and undo) when the release is not healthy within this long (e.g. 5m)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l soak -d 'Keep watching this long after the rollout completes' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l readiness-timeout -d 'A new pod must be Ready within this long' -r
@@ -147,7 +152,9 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" 
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l undo-on-interrupt -d 'On Ctrl-C, undo instead of leaving the release in place'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l write-back -d 'First write the image back to the environment\'s overlay and commit it (as `set-image --commit`); when the release is undone, revert that commit too, so the GitOps controller does not re-apply it'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l push -d 'With --write-back: push the commit (and the revert)'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l allow-dirty -d 'With --write-back: edit even when the working tree has uncommitted changes'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l allow-dirty -d 'With --write-back or --via argocd: edit even when the working tree has uncommitted changes'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l undo-live-first -d 'With --via argocd: when a gate fails, apply the inverse patch to the live workloads at once, while the revert travels through git and Argo CD'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l force -d 'Patch the live workloads although Argo CD manages them (its self-heal will put git\'s image back)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s V -l version -d 'Print version'
@@ -173,6 +180,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l soak -d 'Keep watching this long after the rollout completes' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l readiness-timeout -d 'A new pod must be Ready within this long' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l max-restarts -d 'More restarts than this in a new container fail the release' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l sync-timeout -d 'For a release that went through Argo CD: how long Argo CD may take to sync the revert' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s n -l namespace -d 'The namespace to use for namespaced objects' -r

@@ -167,14 +167,42 @@ pub struct DeployArgs {
     /// With --write-back: push the commit (and the revert).
     #[arg(long, requires = "write_back")]
     pub push: bool,
-    /// With --write-back: edit even when the working tree has uncommitted changes.
-    #[arg(long, requires = "write_back")]
+    /// With --write-back or --via argocd: edit even when the working tree has uncommitted changes.
+    #[arg(long)]
     pub allow_dirty: bool,
+    /// How the image reaches the workloads: `live` (a guarded JSON patch) or `argocd` (a commit
+    /// Argo CD syncs now; a failure is reverted in git). Default: argocd when the environment
+    /// names an Argo CD Application (`argocd:` in kubectl-release.yaml), else live.
+    #[arg(long, value_enum)]
+    pub via: Option<Via>,
+    /// The Argo CD Application that syncs the environment (else the environment's `argocd.application`).
+    #[arg(long, value_name = "NAME")]
+    pub argocd_app: Option<String>,
+    /// The namespace of that Application (else the environment's `argocd.namespace`, else argocd).
+    #[arg(long, value_name = "NS")]
+    pub argocd_namespace: Option<String>,
+    /// With --via argocd: when a gate fails, apply the inverse patch to the live workloads at once,
+    /// while the revert travels through git and Argo CD.
+    #[arg(long)]
+    pub undo_live_first: bool,
+    /// With --via argocd: how long Argo CD may take to sync a pushed commit.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "2m")]
+    pub sync_timeout: std::time::Duration,
+    /// Patch the live workloads although Argo CD manages them (its self-heal will put git's image back).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub gates: GateArgs,
     /// Reach this registry host over plain HTTP (repeatable).
     #[arg(long = "insecure-registry", value_name = "HOST")]
     pub insecure_registry: Vec<String>,
+}
+
+/// How `deploy` delivers the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Via {
+    Live,
+    Argocd,
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +227,9 @@ pub struct UndoArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub gates: GateArgs,
+    /// For a release that went through Argo CD: how long Argo CD may take to sync the revert.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "2m")]
+    pub sync_timeout: std::time::Duration,
 }
 
 #[derive(Debug, Args)]

@@ -117,6 +117,36 @@ pub async fn live_containers(
     }))
 }
 
+/// The Argo CD Application that manages a live workload, if one does: from its
+/// `argocd.argoproj.io/tracking-id` annotation (`APP:group/Kind:ns/name`, Argo CD's
+/// default tracking) or its `app.kubernetes.io/instance` label (label tracking).
+pub async fn argocd_owner(c: &Cluster, w: &WorkloadRef) -> Result<Option<String>, ClusterError> {
+    let meta = with_workload_api!(c, w, kind_of(w)?, |api| {
+        api.get(&w.name)
+            .await
+            .map_err(|e| not_found_or(c, w, e))?
+            .metadata
+    });
+    Ok(argocd_owner_of(&meta))
+}
+
+/// [`argocd_owner`] from an object's metadata.
+pub fn argocd_owner_of(
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+) -> Option<String> {
+    if let Some(id) = meta
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get("argocd.argoproj.io/tracking-id"))
+    {
+        return id.split_once(':').map(|(app, _)| app.to_string());
+    }
+    meta.labels
+        .as_ref()
+        .and_then(|l| l.get("app.kubernetes.io/instance"))
+        .cloned()
+}
+
 /// Why a patch did not apply.
 #[derive(Debug)]
 pub enum PatchFailure {

@@ -5,8 +5,13 @@ use std::io::Write;
 use super::progress::{Progress, Style};
 use super::scope::{Resolved, resolve};
 use super::{CmdError, exit, runtime};
-use crate::cli::{Cli, DeployArgs, Output, UndoArgs};
-use crate::release::{self, Cancellation, OnFailure, OnInterrupt, Outcome, ReleaseError, Request};
+use crate::argocd::app::AppRef;
+use crate::argocd::release::{ArgoDelivery, Change};
+use crate::cli::{Cli, DeployArgs, Output, UndoArgs, Via};
+use crate::release::{
+    self, Cancellation, Delivery, LivePatch, OnFailure, OnInterrupt, Outcome, ReleaseError, Request,
+};
+use crate::repo::config::Loaded;
 
 /// Exit codes of `deploy` and `undo` beyond the common ones.
 pub const ROLLED_BACK: i32 = 3;
@@ -80,6 +85,26 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
                 r.env.as_deref().unwrap_or("the given scope")
             )));
         }
+        let via = match (a.via, &r.env_cfg) {
+            (Some(v), _) => v,
+            (None, Some(e)) if e.argocd.is_some() => Via::Argocd,
+            (None, _) if a.argocd_app.is_some() => Via::Argocd,
+            _ => Via::Live,
+        };
+        if via == Via::Argocd && a.write_back {
+            return Err(CmdError::Usage(
+                "--via argocd writes the image back itself; drop --write-back".into(),
+            ));
+        }
+        if via == Via::Live && !a.force {
+            for w in &targets {
+                if let Some(app) = crate::cluster::workload::argocd_owner(&c, w).await? {
+                    return Err(CmdError::Usage(format!(
+                        "{w} is managed by Argo CD Application {app}: a live patch would be put back by its self-heal; release through git with --via argocd (or `argocd:` in the environment's config), or pass --force to patch it anyway"
+                    )));
+                }
+            }
+        }
         let plans = release::plan::plan(&c, &targets, &name, &new_image).await?;
         let progress = Progress::new(Style::pick(cli.global.output == Output::Json));
         if plans.is_empty() {
@@ -97,6 +122,10 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
             eprintln!("dry run: nothing changed");
             return Ok(exit::OK);
         }
+        let via_note = match via {
+            Via::Argocd => Some("argocd".to_string()),
+            Via::Live => None,
+        };
         let req = Request {
             plans,
             env: r.env.clone(),
@@ -104,8 +133,24 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
             on_failure: if a.no_undo { OnFailure::Leave } else { OnFailure::Undo },
             on_interrupt: if a.undo_on_interrupt { OnInterrupt::Undo } else { OnInterrupt::Leave },
             undo_of: None,
-            actor: release::actor(&c, None).await,
+            actor: release::actor(&c, via_note).await,
         };
+        let cancel = cancel_on_ctrl_c();
+        if via == Via::Argocd {
+            let env = r.env.clone().ok_or_else(|| {
+                CmdError::Usage("--via argocd needs an environment of kubectl-release.yaml, not -k DIR".into())
+            })?;
+            let loaded = Loaded::find(cli.global.repo.as_deref(), &std::env::current_dir()?)?;
+            let app = argocd_app(&loaded, &env, a.argocd_app.as_deref(), a.argocd_namespace.as_deref())?;
+            let target = crate::image::Target::of(&new_image)?;
+            let mut delivery = ArgoDelivery::new(&loaded, &env, app, Change::SetImage { name: name.clone(), target });
+            delivery.undo_live_first = a.undo_live_first;
+            delivery.sync_timeout = a.sync_timeout;
+            delivery.allow_dirty = a.allow_dirty;
+            let outcome = release::run_with(&c, &req, &delivery, &progress, &cancel).await;
+            progress.finish();
+            return Ok(outcome_code(&outcome?, &progress));
+        }
         // Git first: the overlay says what should run, then the cluster follows.
         let committed = if a.write_back {
             let env = r
@@ -132,7 +177,6 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
         } else {
             None
         };
-        let cancel = cancel_on_ctrl_c();
         let outcome = release::run(&c, &req, &progress, &cancel).await;
         progress.finish();
         let outcome = outcome?;
@@ -141,6 +185,29 @@ pub fn deploy(cli: &Cli, a: &DeployArgs) -> Result<i32, CmdError> {
         }
         Ok(outcome_code(&outcome, &progress))
     })
+}
+
+/// The Argo CD Application of an environment: the flags, else its `argocd:` config.
+fn argocd_app(
+    loaded: &Loaded,
+    env: &str,
+    name: Option<&str>,
+    namespace: Option<&str>,
+) -> Result<AppRef, CmdError> {
+    let cfg = loaded.env(env)?.argocd.clone();
+    let name = name
+        .map(str::to_string)
+        .or_else(|| cfg.as_ref().map(|a| a.application.clone()))
+        .ok_or_else(|| {
+            CmdError::Usage(format!(
+                "--via argocd needs the Application: pass --argocd-app NAME, or set environments.{env}.argocd.application in kubectl-release.yaml"
+            ))
+        })?;
+    let namespace = namespace
+        .map(str::to_string)
+        .or_else(|| cfg.map(|a| a.namespace))
+        .unwrap_or_else(|| "argocd".to_string());
+    Ok(AppRef { namespace, name })
 }
 
 async fn resolve_image(r: &Resolved, name: &str, insecure: &[String]) -> Result<String, CmdError> {
@@ -188,20 +255,27 @@ pub fn undo(cli: &Cli, a: &UndoArgs) -> Result<i32, CmdError> {
                 None => "no release to undo (no records); see `kubectl release history`".into(),
             })
         };
+        let reverted = release::records_to_undo(&c, &workloads, a.to_revision).await?;
+        if reverted.is_empty() {
+            return Err(nothing());
+        }
         if a.dry_run {
-            let plans = release::undo_plans(&c, &workloads, a.to_revision).await?;
-            if plans.is_empty() {
-                return Err(nothing());
-            }
-            for p in &plans {
-                println!(
-                    "{}",
-                    serde_json::json!({"workload": p.workload, "patch": p.patch()})
-                );
+            for rec in &reverted {
+                let p = release::plan::plan_undo(rec);
+                let mut line = serde_json::json!({"workload": p.workload, "patch": p.patch()});
+                if let Some(g) = &rec.git {
+                    line["gitRevert"] = serde_json::json!(g.commit);
+                }
+                println!("{line}");
             }
             return Ok(exit::OK);
         }
         let progress = Progress::new(Style::pick(cli.global.output == Output::Json));
+        // A release that went through Argo CD is undone through it: a revert in git.
+        let through_git = reverted
+            .iter()
+            .find_map(|rec| Some((rec.git.as_ref()?, rec.argocd.as_ref()?, rec.env.clone()?)));
+        let via_note = through_git.as_ref().map(|_| "argocd".to_string());
         let template = Request {
             plans: Vec::new(),
             env: r.env.clone(),
@@ -209,11 +283,42 @@ pub fn undo(cli: &Cli, a: &UndoArgs) -> Result<i32, CmdError> {
             on_failure: OnFailure::Leave,
             on_interrupt: OnInterrupt::Leave,
             undo_of: None,
-            actor: release::actor(&c, None).await,
+            actor: release::actor(&c, via_note).await,
         };
         let cancel = cancel_on_ctrl_c();
-        let outcome =
-            release::undo(&c, &workloads, a.to_revision, &template, &progress, &cancel).await;
+        let loaded;
+        let argo;
+        let delivery: &dyn Delivery = match &through_git {
+            Some((git, app, env)) => {
+                if let Some(rv) = &git.revert {
+                    return Err(CmdError::Usage(format!(
+                        "release commit {} was already reverted in git by {rv}; nothing to undo",
+                        git.commit
+                    )));
+                }
+                loaded = Loaded::find(cli.global.repo.as_deref(), &std::env::current_dir()?)?;
+                let (ns, name) = app
+                    .application
+                    .split_once('/')
+                    .unwrap_or(("argocd", &app.application));
+                let mut d = ArgoDelivery::new(
+                    &loaded,
+                    env,
+                    AppRef {
+                        namespace: ns.to_string(),
+                        name: name.to_string(),
+                    },
+                    Change::Revert {
+                        commit: git.commit.clone(),
+                    },
+                );
+                d.sync_timeout = a.sync_timeout;
+                argo = d;
+                &argo
+            }
+            None => &LivePatch,
+        };
+        let outcome = release::undo(&c, &reverted, &template, delivery, &progress, &cancel).await;
         progress.finish();
         match outcome {
             // An undo that no longer applies is reported, never forced.
@@ -222,8 +327,7 @@ pub fn undo(cli: &Cli, a: &UndoArgs) -> Result<i32, CmdError> {
                 Ok(UNDO_REFUSED)
             }
             Err(e) => Err(e.into()),
-            Ok(None) => Err(nothing()),
-            Ok(Some(o)) => Ok(outcome_code(&o, &progress)),
+            Ok(o) => Ok(outcome_code(&o, &progress)),
         }
     })
 }

@@ -175,6 +175,39 @@ pub fn describe(e: &Event) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        Event::GitPushed {
+            commit,
+            to,
+            reverts,
+            pinned_out,
+        } => {
+            let c = &commit[..commit.len().min(12)];
+            match (reverts, pinned_out) {
+                (Some(r), Some(tag)) => format!(
+                    "pushed {c} to {to}: reverts {} and pins out {tag} in the release config",
+                    &r[..r.len().min(12)]
+                ),
+                (Some(r), None) => format!("pushed {c} to {to}: reverts {}", &r[..r.len().min(12)]),
+                _ => format!("pushed {c} to {to}"),
+            }
+        }
+        Event::ArgoWaiting {
+            application,
+            revision,
+            state,
+        } => format!(
+            "argocd: waiting for {application} to sync {}: {state}",
+            &revision[..revision.len().min(12)]
+        ),
+        Event::ArgoSynced {
+            application,
+            revision,
+            millis,
+        } => format!(
+            "argocd: {application} synced {} ({:.1}s after the push)",
+            &revision[..revision.len().min(12)],
+            *millis as f64 / 1000.0
+        ),
         Event::RolloutComplete {
             phase: Phase::Release,
         } => "rollout complete".into(),

@@ -59,6 +59,29 @@ pub enum Event {
         workload: WorkloadRef,
         images: Vec<ImageChange>,
     },
+    /// A release (or revert) commit reached the GitOps repository.
+    GitPushed {
+        commit: String,
+        to: String,
+        /// The commit it reverts, for a revert.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reverts: Option<String>,
+        /// A tag pinned out of the release config in the same commit.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pinned_out: Option<String>,
+    },
+    /// Waiting for Argo CD to sync a revision: where the Application is now.
+    ArgoWaiting {
+        application: String,
+        revision: String,
+        state: String,
+    },
+    /// Argo CD synced the revision (the commit, or one that contains it).
+    ArgoSynced {
+        application: String,
+        revision: String,
+        millis: u64,
+    },
     /// Where a workload's rollout stands.
     Progress {
         workload: WorkloadRef,

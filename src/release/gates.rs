@@ -235,6 +235,12 @@ pub enum GateFailure {
     },
     /// The release did not finish within `gates.timeout`.
     Timeout { after_secs: u64, waiting: String },
+    /// Argo CD's own health of the Application (Degraded).
+    Argo {
+        application: String,
+        health: String,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for GateFailure {
@@ -263,6 +269,14 @@ impl std::fmt::Display for GateFailure {
             } => {
                 write!(f, "timed out after {after_secs}s ({waiting})")
             }
+            GateFailure::Argo {
+                application,
+                health,
+                message,
+            } => write!(
+                f,
+                "Argo CD reports Application {application} {health}: {message}"
+            ),
         }
     }
 }

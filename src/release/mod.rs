@@ -23,13 +23,14 @@ pub mod watch;
 
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 pub use event::{Event, Observer, Phase};
 pub use gates::{GateFailure, Gates};
 pub use plan::Planned;
-use record::{Actor, Record, Status, WorkloadRef};
+use record::{Actor, ArgoNote, GitNote, Record, Status, WorkloadRef};
 
 use crate::cluster::lock::{self, Lock};
 use crate::cluster::workload::{self, PatchFailure};
@@ -71,6 +72,9 @@ pub enum ReleaseError {
     },
     #[error("interrupted while waiting for the lease of {workload}")]
     InterruptedWaiting { workload: WorkloadRef },
+    /// The delivery failed (git, Argo CD): its own error says what and where.
+    #[error(transparent)]
+    Delivery(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// What to do when a gate fails.
@@ -262,6 +266,118 @@ impl Cancellation {
     }
 }
 
+/// Notes a delivery adds to the release records (a commit, Argo CD's revisions).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notes {
+    pub git: Option<GitNote>,
+    pub argocd: Option<ArgoNote>,
+}
+
+/// What taking a delivered change back did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TakenBack {
+    /// Workloads that changed since the release, so they were left alone.
+    pub refused: Vec<WorkloadRef>,
+    pub notes: Notes,
+}
+
+/// Where a delivery writes its notes into the release's records as soon as it has
+/// them (a pushed commit), so a process that dies right after still leaves them.
+pub struct RecordNotes<'a> {
+    c: &'a Cluster,
+    plans: &'a [Planned],
+    revs: &'a [u64],
+}
+
+impl RecordNotes<'_> {
+    /// Adds `notes` to every record of the release.
+    ///
+    /// # Errors
+    /// API failures.
+    pub async fn add(&self, notes: Notes) -> Result<(), ClusterError> {
+        add_notes(self.c, self.plans, self.revs, notes).await
+    }
+}
+
+/// How a release's change reaches the workloads, and how it is taken back: a
+/// guarded JSON patch ([`LivePatch`]), or a commit that Argo CD syncs
+/// (`argocd::release`). The engine around it is the same: lock, record, watch
+/// behind the gates, undo, record.
+pub trait Delivery: Send + Sync {
+    /// Makes the planned change reach the workloads; all or nothing.
+    fn deliver<'a>(
+        &'a self,
+        c: &'a Cluster,
+        plans: &'a [Planned],
+        notes: &'a RecordNotes<'a>,
+        obs: &'a dyn Observer,
+        cancel: &'a Cancellation,
+    ) -> BoxFuture<'a, Result<Notes, ReleaseError>>;
+
+    /// Takes a delivered change back after `cause`.
+    fn take_back<'a>(
+        &'a self,
+        c: &'a Cluster,
+        plans: &'a [Planned],
+        cause: &'a Cause,
+        notes: &'a RecordNotes<'a>,
+        obs: &'a dyn Observer,
+        cancel: &'a Cancellation,
+    ) -> BoxFuture<'a, Result<TakenBack, ReleaseError>>;
+
+    /// A gate of the delivery's own, checked with the others while watching.
+    fn check<'a>(&'a self, _c: &'a Cluster) -> BoxFuture<'a, Option<GateFailure>> {
+        Box::pin(async { None })
+    }
+}
+
+/// The delivery of `deploy` without Argo CD: one guarded RFC 6902 patch per
+/// workload (a `test` op on the current image, then `replace`; 409 conflicts
+/// retried with fresh state), taken back by its inverse.
+pub struct LivePatch;
+
+impl Delivery for LivePatch {
+    fn deliver<'a>(
+        &'a self,
+        c: &'a Cluster,
+        plans: &'a [Planned],
+        _notes: &'a RecordNotes<'a>,
+        obs: &'a dyn Observer,
+        _cancel: &'a Cancellation,
+    ) -> BoxFuture<'a, Result<Notes, ReleaseError>> {
+        Box::pin(async move {
+            let mut patched: Vec<&Planned> = Vec::new();
+            for p in plans {
+                if let Err(e) = patch_one(c, p, obs).await {
+                    // Nothing half done: what was patched is put back.
+                    undo_all(c, &patched, obs).await?;
+                    return Err(e);
+                }
+                patched.push(p);
+            }
+            Ok(Notes::default())
+        })
+    }
+
+    fn take_back<'a>(
+        &'a self,
+        c: &'a Cluster,
+        plans: &'a [Planned],
+        _cause: &'a Cause,
+        _notes: &'a RecordNotes<'a>,
+        obs: &'a dyn Observer,
+        _cancel: &'a Cancellation,
+    ) -> BoxFuture<'a, Result<TakenBack, ReleaseError>> {
+        Box::pin(async move {
+            let all: Vec<&Planned> = plans.iter().collect();
+            Ok(TakenBack {
+                refused: undo_all(c, &all, obs).await?,
+                notes: Notes::default(),
+            })
+        })
+    }
+}
+
 /// The identity of a release run: the actor, plus the cluster's own view of the
 /// user when it answers (a SelfSubjectReview; a failure leaves the local identity).
 pub async fn actor(c: &Cluster, via: Option<String>) -> Actor {
@@ -284,6 +400,20 @@ pub async fn run(
     obs: &dyn Observer,
     cancel: &Cancellation,
 ) -> Result<Outcome, ReleaseError> {
+    run_with(c, req, &LivePatch, obs, cancel).await
+}
+
+/// [`run`] with another [`Delivery`] (Argo CD's).
+///
+/// # Errors
+/// As [`run`]; and what the delivery reports.
+pub async fn run_with(
+    c: &Cluster,
+    req: &Request,
+    delivery: &dyn Delivery,
+    obs: &dyn Observer,
+    cancel: &Cancellation,
+) -> Result<Outcome, ReleaseError> {
     let me = lock::holder_identity();
     // 1. Locks, all or none.
     let mut locks: Vec<Lock> = Vec::new();
@@ -298,7 +428,7 @@ pub async fn run(
             }
         }
     }
-    let result = run_locked(c, req, &me, obs, cancel, &locks).await;
+    let result = run_locked(c, req, delivery, &me, obs, cancel, &locks).await;
     for l in &locks {
         let _ = l.release(c).await;
     }
@@ -394,6 +524,44 @@ async fn set_status(
     .await
 }
 
+/// Adds a delivery's notes to the records of a release (git and Argo CD facts
+/// accumulate: the revert joins the commit).
+async fn add_notes(
+    c: &Cluster,
+    plans: &[Planned],
+    revs: &[u64],
+    notes: Notes,
+) -> Result<(), ClusterError> {
+    if notes == Notes::default() {
+        return Ok(());
+    }
+    for (p, rev) in plans.iter().zip(revs) {
+        records::update_records(c, &p.workload, |recs| {
+            if let Some(r) = recs.iter_mut().find(|r| r.revision == *rev) {
+                if let Some(g) = &notes.git {
+                    let into = r.git.get_or_insert_with(GitNote::default);
+                    if !g.commit.is_empty() {
+                        into.commit = g.commit.clone();
+                    }
+                    into.pushed_to = g.pushed_to.clone().or(into.pushed_to.take());
+                    into.revert = g.revert.clone().or(into.revert.take());
+                    into.pinned_out = g.pinned_out.clone().or(into.pinned_out.take());
+                }
+                if let Some(a) = &notes.argocd {
+                    let into = r.argocd.get_or_insert_with(ArgoNote::default);
+                    if !a.application.is_empty() {
+                        into.application = a.application.clone();
+                    }
+                    into.synced = a.synced.clone().or(into.synced.take());
+                    into.revert_synced = a.revert_synced.clone().or(into.revert_synced.take());
+                }
+            }
+        })
+        .await?;
+    }
+    Ok(())
+}
+
 /// With the lease ours, any record still in progress belongs to a release whose
 /// process went away: mark it interrupted, so `status` and `history` say so.
 async fn close_stale_records(
@@ -425,17 +593,18 @@ async fn close_stale_records(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_locked(
     c: &Cluster,
     req: &Request,
+    delivery: &dyn Delivery,
     me: &str,
     obs: &dyn Observer,
     cancel: &Cancellation,
     locks: &[Lock],
 ) -> Result<Outcome, ReleaseError> {
-    // 2. Record, then patch, each workload.
+    // 2. Record every workload, then deliver the change.
     let mut revs: Vec<u64> = Vec::new();
-    let mut patched: Vec<&Planned> = Vec::new();
     for p in &req.plans {
         close_stale_records(c, &p.workload, obs).await?;
         let rec = Record {
@@ -453,6 +622,8 @@ async fn run_locked(
             status: Status::InProgress,
             reason: None,
             undo_of: req.undo_of,
+            git: None,
+            argocd: None,
         };
         let rev =
             records::update_records(c, &p.workload, |recs| record::push(recs, rec.clone())).await?;
@@ -461,27 +632,38 @@ async fn run_locked(
             workload: p.workload.clone(),
             revision: rev,
         });
-        // Fault injection for tests: widen the window between reading and patching.
-        if let Some(ms) = std::env::var("KUBECTL_RELEASE_FAULT_PATCH_DELAY_MS")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-        {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-        }
-        if let Err(e) = patch_one(c, p, obs).await {
-            // Nothing half done: this record says why, and what was patched is put back.
-            set_status(
-                c,
-                &p.workload,
-                rev,
-                Status::Failed,
-                Some(format!("not patched: {e}")),
-            )
-            .await?;
-            undo_all(c, &patched, obs).await?;
+    }
+    // Fault injection for tests: widen the window between reading and patching.
+    if let Some(ms) = std::env::var("KUBECTL_RELEASE_FAULT_PATCH_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    let record_notes = RecordNotes {
+        c,
+        plans: &req.plans,
+        revs: &revs,
+    };
+    match delivery
+        .deliver(c, &req.plans, &record_notes, obs, cancel)
+        .await
+    {
+        Ok(notes) => record_notes.add(notes).await?,
+        Err(e) => {
+            // Nothing half done: the delivery put back what it did; the records say why.
+            for (p, rev) in req.plans.iter().zip(&revs) {
+                set_status(
+                    c,
+                    &p.workload,
+                    *rev,
+                    Status::Failed,
+                    Some(format!("not released: {e}")),
+                )
+                .await?;
+            }
             return Err(e);
         }
-        patched.push(p);
     }
 
     // 3. Watch behind the gates.
@@ -490,6 +672,7 @@ async fn run_locked(
         &req.plans,
         &req.gates,
         locks,
+        delivery,
         obs,
         &cancel.stop,
         Phase::Release,
@@ -534,7 +717,11 @@ async fn run_locked(
     }
 
     // 4. Undo.
-    let refused = undo_all(c, &patched, obs).await?;
+    let taken = delivery
+        .take_back(c, &req.plans, &cause, &record_notes, obs, cancel)
+        .await?;
+    record_notes.add(taken.notes).await?;
+    let refused = taken.refused;
     if !refused.is_empty() {
         for (p, rev) in req.plans.iter().zip(&revs) {
             let status = if refused.contains(&p.workload) {
@@ -564,6 +751,7 @@ async fn run_locked(
         &undo_plans,
         &undo_gates,
         locks,
+        &LivePatch,
         obs,
         stop_undo,
         Phase::Undo,
@@ -638,6 +826,21 @@ async fn patch_one(c: &Cluster, p: &Planned, obs: &dyn Observer) -> Result<(), R
     }
 }
 
+/// Applies the inverse patches of `plans` at once (a delivery that undoes the
+/// live workloads first, while its own undo travels); returns the workloads that
+/// changed since and were left alone.
+///
+/// # Errors
+/// API failures, or conflicts that keep happening.
+pub async fn apply_inverse(
+    c: &Cluster,
+    plans: &[Planned],
+    obs: &dyn Observer,
+) -> Result<Vec<WorkloadRef>, ReleaseError> {
+    let all: Vec<&Planned> = plans.iter().collect();
+    undo_all(c, &all, obs).await
+}
+
 /// Applies the inverse patches of the patched workloads; returns those refused
 /// because they changed since (their `test` op failed).
 async fn undo_all(
@@ -678,68 +881,59 @@ async fn undo_all(
     Ok(refused)
 }
 
-/// Undoes releases from their records: for each workload, the inverse of
-/// revision `to` (or of its newest release), behind `gates`, never undone back
-/// if the undo fails its gates. The reverted records are marked `undone` when
-/// the undo succeeds.
+/// The records `undo` reverts, one per workload that has one: revision `to`, or
+/// the newest release that is not itself an undo and was not undone.
 ///
 /// # Errors
-/// As [`run`]; [`ReleaseError::Changed`] when a workload changed since the
-/// release, so its inverse patch no longer applies. `Ok(None)` when there is
-/// nothing to undo.
-pub async fn undo(
+/// API failures.
+pub async fn records_to_undo(
     c: &Cluster,
     workloads: &[WorkloadRef],
     to: Option<u64>,
-    template: &Request,
-    obs: &dyn Observer,
-    cancel: &Cancellation,
-) -> Result<Option<Outcome>, ReleaseError> {
-    let mut plans = Vec::new();
-    let mut originals: Vec<(WorkloadRef, u64)> = Vec::new();
+) -> Result<Vec<Record>, ReleaseError> {
+    let mut out = Vec::new();
     for w in workloads {
         let (recs, _) = records::records(c, w).await?;
         if let Some(rec) = plan::record_to_undo(&recs, to) {
-            originals.push((w.clone(), rec.revision));
-            plans.push(plan::plan_undo(rec));
+            out.push(rec.clone());
         }
     }
-    if plans.is_empty() {
-        return Ok(None);
-    }
+    Ok(out)
+}
+
+/// Undoes releases from their records (see [`records_to_undo`]): their inverse,
+/// delivered as `delivery` says (the inverse patch live, or a revert through
+/// Argo CD), behind `template`'s gates, never undone back if it fails them. The
+/// reverted records are marked `undone` when the undo succeeds.
+///
+/// # Errors
+/// As [`run_with`]; [`ReleaseError::Changed`] when a workload changed since the
+/// release, so its inverse patch no longer applies.
+pub async fn undo(
+    c: &Cluster,
+    reverted: &[Record],
+    template: &Request,
+    delivery: &dyn Delivery,
+    obs: &dyn Observer,
+    cancel: &Cancellation,
+) -> Result<Outcome, ReleaseError> {
     let req = Request {
-        plans,
+        plans: reverted.iter().map(plan::plan_undo).collect(),
         on_failure: OnFailure::Leave,
         on_interrupt: OnInterrupt::Leave,
-        undo_of: originals.first().map(|x| x.1),
+        undo_of: reverted.first().map(|r| r.revision),
         ..template.clone()
     };
-    let outcome = run(c, &req, obs, cancel).await?;
+    let outcome = run_with(c, &req, delivery, obs, cancel).await?;
     if outcome == Outcome::Succeeded {
-        for (w, rev) in &originals {
-            records::update_records(c, w, |recs| {
-                if let Some(r) = recs.iter_mut().find(|r| r.revision == *rev) {
-                    r.status = Status::Undone;
+        for r in reverted {
+            records::update_records(c, &r.workload, |recs| {
+                if let Some(x) = recs.iter_mut().find(|x| x.revision == r.revision) {
+                    x.status = Status::Undone;
                 }
             })
             .await?;
         }
     }
-    Ok(Some(outcome))
-}
-
-/// The plans `undo` would apply (for `--dry-run`).
-pub async fn undo_plans(
-    c: &Cluster,
-    workloads: &[WorkloadRef],
-    to: Option<u64>,
-) -> Result<Vec<Planned>, ReleaseError> {
-    let mut plans = Vec::new();
-    for w in workloads {
-        let (recs, _) = records::records(c, w).await?;
-        if let Some(rec) = plan::record_to_undo(&recs, to) {
-            plans.push(plan::plan_undo(rec));
-        }
-    }
-    Ok(plans)
+    Ok(outcome)
 }

@@ -222,6 +222,8 @@ mod tests {
             status: Status::InProgress,
             reason: None,
             undo_of: None,
+            git: None,
+            argocd: None,
         };
         let undo = plan_undo(&rec);
         assert_eq!(undo, p.reversed());

@@ -105,6 +105,43 @@ pub struct Record {
     /// For an undo: the revision it reverted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undo_of: Option<u64>,
+    /// For a release that went through git: the commit, its revert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitNote>,
+    /// For a release that Argo CD synced: the Application and the revisions it synced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub argocd: Option<ArgoNote>,
+}
+
+/// The git side of a release that went through the GitOps repository.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitNote {
+    /// The release commit, as pushed.
+    pub commit: String,
+    /// `remote/branch` it was pushed to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_to: Option<String>,
+    /// The commit that reverted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revert: Option<String>,
+    /// The tag pinned out in the release config after it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_out: Option<String>,
+}
+
+/// What Argo CD did with a release.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArgoNote {
+    /// `namespace/name` of the Application.
+    pub application: String,
+    /// The revision Argo CD synced for the release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced: Option<String>,
+    /// The revision Argo CD synced for the revert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revert_synced: Option<String>,
 }
 
 /// The ConfigMap holding a workload's records.
@@ -215,6 +252,8 @@ mod tests {
             status: Status::InProgress,
             reason: None,
             undo_of: None,
+            git: None,
+            argocd: None,
         }
     }
 

@@ -85,11 +85,13 @@ fn report_progress(
 
 /// Watches `plans` until they are healthy through every gate or something ends it.
 /// An undo is judged by Kubernetes progress only (its pods are the old, good ones).
+#[allow(clippy::too_many_arguments)]
 pub async fn watch(
     c: &Cluster,
     plans: &[Planned],
     gates: &Gates,
     locks: &[Lock],
+    delivery: &dyn super::Delivery,
     obs: &dyn Observer,
     cancel: &CancellationToken,
     phase: Phase,
@@ -193,6 +195,15 @@ pub async fn watch(
                 Verdict::Complete => None,
             };
             report_progress(&mut seen[i], obs, &p.workload, phase, &s, now_waiting);
+        }
+        // The delivery's own gate (Argo CD's health of the Application), while releasing.
+        if phase == Phase::Release
+            && let Some(failure) = delivery.check(c).await
+        {
+            obs.event(&Event::GateFailed {
+                failure: failure.clone(),
+            });
+            return End::Failed(failure);
         }
         if !all_complete {
             complete_since = None;

@@ -44,6 +44,25 @@ pub struct Environment {
     /// Health gates of `deploy`, `undo` and `status`.
     #[serde(default)]
     pub gates: crate::release::Gates,
+    /// The Argo CD Application that syncs this environment: `deploy` then goes
+    /// through git and Argo CD (`--via argocd`) by default.
+    #[serde(default)]
+    pub argocd: Option<ArgoCdApp>,
+}
+
+/// An environment's Argo CD Application.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ArgoCdApp {
+    /// The Application's name.
+    pub application: String,
+    /// The namespace the Application lives in (Argo CD's own).
+    #[serde(default = "default_argocd_namespace")]
+    pub namespace: String,
+}
+
+fn default_argocd_namespace() -> String {
+    "argocd".to_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]

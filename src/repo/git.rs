@@ -158,6 +158,26 @@ impl Repo {
         Ok(self.head()?.unwrap_or_default())
     }
 
+    /// Commits what is staged (after `git revert --no-commit` and `add`); returns HEAD.
+    pub fn commit_staged(&self, message: &str) -> Result<String, GitError> {
+        self.run(&["commit", "-q", "-m", message])?;
+        Ok(self.head()?.unwrap_or_default())
+    }
+
+    /// Whether commit `ancestor` is reachable from `descendant` (both must be known locally).
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> bool {
+        self.run(&["merge-base", "--is-ancestor", ancestor, descendant])
+            .is_ok()
+    }
+
+    /// The first line of a commit's message.
+    pub fn subject(&self, commit: &str) -> Result<String, GitError> {
+        Ok(self
+            .run(&["log", "-1", "--format=%s", commit])?
+            .trim()
+            .to_string())
+    }
+
     /// Pushes HEAD to `remote`/`branch`. A non-fast-forward rejection is fetched,
     /// rebased and retried up to `attempts` times; never forced.
     pub fn push_with_rebase(

@@ -544,6 +544,185 @@ pub fn edit_kustomization_images(
     }))
 }
 
+/// The `ignoreTags` expression that pins out exactly `tag`.
+pub fn pinned_tag_pattern(tag: &str) -> String {
+    format!("^{}$", regex::escape(tag))
+}
+
+/// Pins `tag` of image `name` out of environment `env` in the release config
+/// (`kubectl-release.yaml`): an `ignoreTags` entry that matches exactly it, in the
+/// image's policy entry (created when the environment has none), so `--resolve`,
+/// the webhook and automated bumps never pick it again until someone removes it.
+/// The edit is in place: every other byte stays. `None` when already pinned out.
+///
+/// # Errors
+/// A config this edit cannot place the entry in (flow-style lists of entries, a
+/// missing environment).
+pub fn pin_out(
+    text: &str,
+    file: &str,
+    env: &str,
+    name: &str,
+    tag: &str,
+    note: &str,
+) -> Result<Option<String>, EditError> {
+    let docs = parse_located(text, file)?;
+    let unsupported = |line: usize, message: String| EditError::Unsupported {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let Some(env_node) = docs
+        .first()
+        .and_then(|d| d.get("environments"))
+        .and_then(|e| e.get(env))
+    else {
+        return Err(unsupported(
+            1,
+            format!("no environment {env:?} to pin a tag out of"),
+        ));
+    };
+    let Kind::Map {
+        entries: env_entries,
+        flow: false,
+    } = &env_node.kind
+    else {
+        return Err(unsupported(
+            env_node.line,
+            format!("environment {env:?} is not a block mapping"),
+        ));
+    };
+    let pattern = pinned_tag_pattern(tag);
+    let quoted = serde_json::to_string(&pattern).unwrap_or_default();
+    let comment = format!("  # {}", note.replace('\n', " "));
+    // The start of the line after `node`'s last line.
+    let after = |node: &Node| -> (usize, &'static str) {
+        let at = line_end_after(text, node.end.saturating_sub(1).max(node.start));
+        let prefix = if at == text.len() && !text.ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        (at, prefix)
+    };
+    let insert = |at: usize, piece: String| {
+        Some(apply_splices(
+            text,
+            &[Splice {
+                start: at,
+                end: at,
+                text: piece,
+            }],
+        ))
+    };
+    let env_key_col = env_entries.first().map(|(k, _)| k.col).unwrap_or(4);
+    let images = env_entries
+        .iter()
+        .find(|(k, _)| k.as_str() == Some("images"));
+    let Some((images_key, images_node)) = images else {
+        let last = env_entries.last().map(|(_, v)| v).unwrap_or(env_node);
+        let (at, prefix) = after(last);
+        let pad = " ".repeat(env_key_col);
+        return Ok(insert(
+            at,
+            format!(
+                "{prefix}{pad}images:\n{pad}  - name: {}\n{pad}    ignoreTags: [{quoted}]{comment}\n",
+                format_scalar(name, None)
+            ),
+        ));
+    };
+    let Kind::Seq { items, flow: false } = &images_node.kind else {
+        return Err(unsupported(
+            images_key.line,
+            format!(
+                "`images:` of environment {env:?} is not a block list; add `ignoreTags: [{quoted}]` to {name} by hand"
+            ),
+        ));
+    };
+    let Some(entry) = items
+        .iter()
+        .find(|i| i.get("name").and_then(Node::as_str) == Some(name))
+    else {
+        let item_col = items
+            .first()
+            .map(|i| i.col.saturating_sub(2))
+            .unwrap_or(images_key.col + 2);
+        let (at, prefix) = after(items.last().unwrap_or(images_node));
+        let pad = " ".repeat(item_col);
+        return Ok(insert(
+            at,
+            format!(
+                "{prefix}{pad}- name: {}\n{pad}  ignoreTags: [{quoted}]{comment}\n",
+                format_scalar(name, None)
+            ),
+        ));
+    };
+    let Kind::Map {
+        entries,
+        flow: false,
+    } = &entry.kind
+    else {
+        return Err(unsupported(
+            entry.line,
+            format!(
+                "the images entry of {name} is not a block mapping; add `ignoreTags: [{quoted}]` by hand"
+            ),
+        ));
+    };
+    let key_col = entries.first().map(|(k, _)| k.col).unwrap_or(entry.col);
+    match entries
+        .iter()
+        .find(|(k, _)| k.as_str() == Some("ignoreTags"))
+    {
+        Some((_, v)) if matches!(&v.kind, Kind::Seq { items, .. } if items.iter().any(|i| i.as_str() == Some(pattern.as_str()))) => {
+            Ok(None)
+        }
+        Some((
+            _,
+            v @ Node {
+                kind: Kind::Seq { items, flow: true },
+                ..
+            },
+        )) => {
+            let close = v.end.saturating_sub(1);
+            let sep = if items.is_empty() { "" } else { ", " };
+            Ok(insert(close, format!("{sep}{quoted}")))
+        }
+        Some((
+            k,
+            v @ Node {
+                kind: Kind::Seq { items, flow: false },
+                ..
+            },
+        )) => {
+            let item_col = items
+                .first()
+                .map(|i| i.col.saturating_sub(2))
+                .unwrap_or(k.col);
+            let (at, prefix) = after(items.last().unwrap_or(v));
+            Ok(insert(
+                at,
+                format!("{prefix}{}- {quoted}{comment}\n", " ".repeat(item_col)),
+            ))
+        }
+        Some((k, _)) => Err(unsupported(
+            k.line,
+            format!("`ignoreTags` of {name} is not a list"),
+        )),
+        None => {
+            let last = entries.last().map(|(_, v)| v).unwrap_or(entry);
+            let (at, prefix) = after(last);
+            Ok(insert(
+                at,
+                format!(
+                    "{prefix}{}ignoreTags: [{quoted}]{comment}\n",
+                    " ".repeat(key_col)
+                ),
+            ))
+        }
+    }
+}
+
 /// Sets `image:` fields whose image is `name` in a resource or patch file.
 /// Returns `None` when the file has no such field.
 pub fn edit_image_fields(
@@ -771,6 +950,90 @@ mod tests {
             e.after,
             "images:\n- name: api\n  newName: ghcr.io/acme/api\n  newTag: v9\n"
         );
+    }
+
+    fn pinned(text: &str) -> String {
+        pin_out(
+            text,
+            "k.yaml",
+            "prod",
+            "ghcr.io/acme/api",
+            "v1.6.0",
+            "failed its gates",
+        )
+        .unwrap()
+        .expect("a change")
+    }
+
+    /// The bad tag is pinned out in place, whatever shape the entry has, and the
+    /// policy then skips it.
+    #[test]
+    fn pin_out_a_tag_in_every_shape_of_config() {
+        let pat = r#""^v1\\.6\\.0$""#;
+        let head = "environments:\n  prod:\n    path: envs/prod  # the overlay\n";
+        // An entry with a block ignoreTags list: one line more, nothing else.
+        let t = format!(
+            "{head}    images:\n      - name: ghcr.io/acme/api\n        policy: \"^1\"\n        ignoreTags:\n          - \"-rc\"\n    gates:\n      soak: 5s\n"
+        );
+        assert_eq!(
+            pinned(&t),
+            t.replace(
+                "          - \"-rc\"\n",
+                &format!("          - \"-rc\"\n          - {pat}  # failed its gates\n")
+            )
+        );
+        // A flow list, an empty one, no list, no entry, no images at all.
+        let t = format!(
+            "{head}    images:\n      - name: ghcr.io/acme/api\n        ignoreTags: [\"-rc\"]\n"
+        );
+        assert!(pinned(&t).contains(&format!("ignoreTags: [\"-rc\", {pat}]\n")));
+        let t =
+            format!("{head}    images:\n      - name: ghcr.io/acme/api\n        ignoreTags: []\n");
+        assert!(pinned(&t).contains(&format!("ignoreTags: [{pat}]\n")));
+        let t =
+            format!("{head}    images:\n      - name: ghcr.io/acme/api\n        policy: \"^1\"\n");
+        assert_eq!(
+            pinned(&t),
+            format!("{t}        ignoreTags: [{pat}]  # failed its gates\n")
+        );
+        let t = format!("{head}    images:\n    - name: ghcr.io/acme/web\n");
+        assert_eq!(
+            pinned(&t),
+            format!(
+                "{t}    - name: ghcr.io/acme/api\n      ignoreTags: [{pat}]  # failed its gates\n"
+            )
+        );
+        let t = format!("{head}    cluster:\n      namespace: acme\n");
+        let out = pinned(&t);
+        assert!(out.starts_with(&t), "appended, nothing else touched: {out}");
+        for text in [
+            out,
+            pinned(&format!(
+                "{head}    images:\n      - name: ghcr.io/acme/api\n        ignoreTags: [\"-rc\"]\n"
+            )),
+        ] {
+            let cfg = crate::repo::config::ReleaseConfig::parse(&text, "k.yaml").unwrap();
+            let policy = cfg.environments["prod"]
+                .image("ghcr.io/acme/api")
+                .unwrap()
+                .compile(None)
+                .unwrap();
+            let tags: Vec<String> = ["v1.5.0", "v1.6.0"].iter().map(|t| t.to_string()).collect();
+            assert_eq!(
+                policy.select("ghcr.io/acme/api", None, &tags).unwrap(),
+                "v1.5.0",
+                "{text}"
+            );
+        }
+        // Twice: already pinned out.
+        let t = format!(
+            "{head}    images:\n      - name: ghcr.io/acme/api\n        ignoreTags: [{pat}]\n"
+        );
+        assert_eq!(
+            pin_out(&t, "k.yaml", "prod", "ghcr.io/acme/api", "v1.6.0", "x").unwrap(),
+            None
+        );
+        assert!(pin_out(&t, "k.yaml", "staging", "ghcr.io/acme/api", "v1.6.0", "x").is_err());
     }
 
     /// A date-like value is quoted: unquoted, yaml.v3 reads it as a timestamp.

@@ -21,7 +21,7 @@ const SYNC_TIMEOUT: Duration = Duration::from_secs(180);
 /// The cluster as Argo CD names it with ARGOCD_FAKE_IN_CLUSTER (the testenv itself).
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -35,7 +35,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// replace FROM with TO in FILE, which must contain FROM.
-fn edit(file: &Path, from: &str, to: &str) {
+pub(crate) fn edit(file: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(file).unwrap();
     assert!(
         text.contains(from),
@@ -47,7 +47,7 @@ fn edit(file: &Path, from: &str, to: &str) {
 
 /// A copy of examples/gitops whose prod environment deploys into the test's
 /// namespace `ns` instead of `acme-prod` (so tests do not share objects).
-fn example_repo(ns: &str) -> tempfile::TempDir {
+pub(crate) fn example_repo(ns: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gitops"),
@@ -68,7 +68,7 @@ fn example_repo(ns: &str) -> tempfile::TempDir {
 }
 
 /// What `kubectl-release render -k DIR` prints, as JSON objects.
-fn render(dir: &Path) -> Vec<Value> {
+pub(crate) fn render(dir: &Path) -> Vec<Value> {
     let out = Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
         .args(["render", "-o", "json", "-k"])
         .arg(dir)
@@ -162,7 +162,7 @@ async fn assert_deployed_exactly(te: &TestEnv, app: &str, status: &Value, render
     }
 }
 
-fn app_spec(repo_url: &str, path: &str, ns: &str, source_extra: Value) -> Value {
+pub(crate) fn app_spec(repo_url: &str, path: &str, ns: &str, source_extra: Value) -> Value {
     let mut source = json!({ "repoURL": repo_url, "targetRevision": "main", "path": path });
     source
         .as_object_mut()
@@ -304,7 +304,7 @@ async fn repo_without_release_config_keeps_builtin_kustomize() {
 }
 
 /// Runs git in `dir`, failing the test on error.
-fn git_in(dir: &Path, args: &[&str]) {
+pub(crate) fn git_in(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .current_dir(dir)
         .args(args)
@@ -318,7 +318,7 @@ fn git_in(dir: &Path, args: &[&str]) {
 }
 
 /// Asks Argo CD to look at the repository now (what a push webhook would do).
-async fn refresh(te: &TestEnv, argocd: &ArgoCd, app: &str) {
+pub(crate) async fn refresh(te: &TestEnv, argocd: &ArgoCd, app: &str) {
     let api: Api<DynamicObject> = Api::namespaced_with(
         te.client.clone(),
         &argocd.namespace,

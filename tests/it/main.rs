@@ -1,6 +1,7 @@
 //! The integration test binary: one module per area.
 
 mod argocd_plugin;
+mod argocd_release;
 mod argocd_testenv;
 mod bump;
 mod cli;
