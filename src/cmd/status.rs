@@ -30,6 +30,9 @@ pub enum OpenRelease {
         holder: Option<String>,
         image: String,
         previous: String,
+        /// The release commit, when it went through git.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        commit: Option<String>,
     },
 }
 
@@ -57,6 +60,7 @@ async fn open_release(c: &Cluster, w: &WorkloadRef) -> Result<Option<OpenRelease
             holder: rec.holder.clone(),
             image: image(|i| &i.new),
             previous: image(|i| &i.old),
+            commit: rec.git.as_ref().map(|g| g.commit.clone()),
         }
     }))
 }
@@ -71,9 +75,14 @@ fn describe_open(o: &OpenRelease) -> String {
             holder,
             image,
             previous,
+            commit,
         } => format!(
-            "release {revision} interrupted: its process ({}) went away before the gates decided; {image} is left in place (`kubectl release undo` restores {previous})",
-            holder.as_deref().unwrap_or("unknown")
+            "release {revision} interrupted: its process ({}) went away before the gates decided; {image} is left in place (`kubectl release undo` restores {previous}{})",
+            holder.as_deref().unwrap_or("unknown"),
+            commit
+                .as_deref()
+                .map(|c| format!(" by reverting commit {} in git", &c[..c.len().min(12)]))
+                .unwrap_or_default()
         ),
     }
 }
@@ -272,6 +281,7 @@ pub fn history(cli: &Cli, a: &HistoryArgs) -> Result<i32, CmdError> {
             "STARTED".into(),
             "STATUS".into(),
             "IMAGE".into(),
+            "GIT".into(),
             "BY".into(),
         ]];
         for rec in &all {
@@ -291,10 +301,11 @@ pub fn history(cli: &Cli, a: &HistoryArgs) -> Result<i32, CmdError> {
                         .unwrap_or_default()
                         .as_str(),
                 img,
+                git_column(rec),
                 rec.user.clone(),
             ]);
         }
-        let widths: Vec<usize> = (0..6)
+        let widths: Vec<usize> = (0..7)
             .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
             .collect();
         for r in rows {
@@ -307,6 +318,19 @@ pub fn history(cli: &Cli, a: &HistoryArgs) -> Result<i32, CmdError> {
         }
         Ok(exit::OK)
     })
+}
+
+/// A release's commit and its revert, as `history` shows them (`-` without git).
+fn git_column(rec: &Record) -> String {
+    let short = |s: &str| s[..s.len().min(8)].to_string();
+    match &rec.git {
+        Some(g) if g.commit.is_empty() => "-".into(),
+        Some(g) => match &g.revert {
+            Some(r) => format!("{} reverted by {}", short(&g.commit), short(r)),
+            None => short(&g.commit),
+        },
+        None => "-".into(),
+    }
 }
 
 fn short(image: &str) -> &str {

@@ -132,6 +132,8 @@ argocd_start() {
 		"  - group: '*'" \
 		"    kind: '*'"
 	wait_for "AppProject default" "$timeout" kubectl -n "$argocd_ns" apply --server-side -f "$ad/default-project.yaml"
+	# What the restricted identity needs for `deploy --via argocd` (Argo CD's namespace only).
+	kubectl apply -f "$here/rbac-argocd.yaml" >/dev/null
 
 	# --- readiness, application controller ------------------------------
 	git_ready() { curl -fsS "$git_url/-/health"; }

@@ -88,10 +88,14 @@ async fn setup(prefix: &str) -> Env {
 
 impl Env {
     fn cli(&self, args: &[&str]) -> Output {
+        self.cli_as(args, self.te.dir.join("kubeconfig"))
+    }
+
+    fn cli_as(&self, args: &[&str], kubeconfig: std::path::PathBuf) -> Output {
         Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
             .current_dir(self.work.path())
             .args(args)
-            .env("KUBECONFIG", self.te.dir.join("kubeconfig"))
+            .env("KUBECONFIG", kubeconfig)
             .output()
             .unwrap()
     }
@@ -100,6 +104,14 @@ impl Env {
         let mut args = vec!["deploy", "prod", "--image", image];
         args.extend_from_slice(extra);
         self.cli(&args)
+    }
+
+    /// `deploy` as the least-privilege identity (testenv/rbac.yaml and rbac-argocd.yaml).
+    fn deploy_restricted(&self, image: &str) -> Output {
+        self.cli_as(
+            &["deploy", "prod", "--image", image],
+            self.te.restricted_kubeconfig(),
+        )
     }
 
     async fn image(&self) -> String {
@@ -174,14 +186,14 @@ fn stderr(o: &Output) -> String {
 /// its poll) and released behind the gates; a crashing one is reverted in git with
 /// its tag pinned out of the release config, Argo CD syncs the revert, the workload
 /// is back on the previous image and healthy, exit 3. Records say the commits and
-/// the revisions Argo CD synced.
+/// the revisions Argo CD synced. As the least-privilege identity.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_release_goes_through_git_and_a_failure_is_reverted_in_git() {
     let env = setup("argo-rel").await;
     let (before, _) = env.remote_head();
 
     let t = Instant::now();
-    let out = env.deploy("ghcr.io/acme/api:v1.5.0", &[]);
+    let out = env.deploy_restricted("ghcr.io/acme/api:v1.5.0");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     eprintln!("argocd release: good image released in {:?}", t.elapsed());
     let err = stderr(&out);
@@ -211,7 +223,7 @@ async fn a_release_goes_through_git_and_a_failure_is_reverted_in_git() {
     assert!(h[0]["user"].as_str().unwrap().contains("via argocd"));
 
     let t = Instant::now();
-    let out = env.deploy("ghcr.io/acme/api:v1.6.0-crash", &[]);
+    let out = env.deploy_restricted("ghcr.io/acme/api:v1.6.0-crash");
     let took = t.elapsed();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
@@ -260,6 +272,16 @@ async fn a_release_goes_through_git_and_a_failure_is_reverted_in_git() {
     assert_eq!(h[0]["git"]["revert"], revert.as_str());
     assert_eq!(h[0]["git"]["pinnedOut"], "v1.6.0-crash");
     assert_eq!(h[0]["argocd"]["revertSynced"], revert.as_str());
+    let table = env.cli(&["history", "prod"]);
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains(&format!(
+            "{} reverted by {}",
+            &h[0]["git"]["commit"].as_str().unwrap()[..8],
+            &revert[..8]
+        )),
+        "{}",
+        String::from_utf8_lossy(&table.stdout)
+    );
 }
 
 /// `--undo-live-first`: when the gate fails the inverse patch lands at once while
@@ -444,6 +466,13 @@ async fn a_killed_release_is_undone_through_git() {
     child.wait().unwrap();
     let (release, _) = env.remote_head();
     assert_eq!(env.history()[0]["status"], "in-progress");
+    let st = env.cli(&["status", "prod"]);
+    assert!(
+        stderr(&st).contains("interrupted")
+            && stderr(&st).contains(&format!("reverting commit {}", &release[..12])),
+        "{}",
+        stderr(&st)
+    );
 
     let out = env.cli(&["undo", "prod"]);
     let err = stderr(&out);
