@@ -67,10 +67,24 @@ fn find_config(app: &AppEnv) -> Result<Option<config::Loaded>, CmdError> {
 }
 
 /// Prints the config's path (a match for Argo CD's `discover.find.command`) or
-/// nothing (no match); exit 0 either way.
+/// nothing (no match); exit 0 either way. Argo CD refuses even an Application that
+/// names the plugin when discovery does not match, so such an Application of a
+/// repository without `kubectl-release.yaml` opts in with the plugin env
+/// `KUBECTL_RELEASE=true` (seen here as `ARGOCD_ENV_KUBECTL_RELEASE`).
 fn discover() -> Result<i32, CmdError> {
     let app = AppEnv::from_vars(std::env::vars()).unwrap_or_default();
     let cwd = std::env::current_dir()?;
+    if matches!(
+        app.user_env.get("KUBECTL_RELEASE").map(String::as_str),
+        Some("true" | "1")
+    ) && let Some(k) = crate::render::kustomization::FILE_NAMES
+        .iter()
+        .map(|n| cwd.join(n))
+        .find(|p| p.is_file())
+    {
+        println!("{}", k.display());
+        return Ok(exit::OK);
+    }
     let root = repo_root(&cwd, app.source_path.as_deref());
     let mut dir = Some(cwd.as_path());
     while let Some(d) = dir {

@@ -228,6 +228,16 @@ fn discovery_and_parameters() {
     std::fs::write(d.path().join("kustomization.yaml"), "resources: []\n").unwrap();
     let out = cmp(d.path(), "discover", &[("ARGOCD_APP_SOURCE_PATH", ".")]);
     assert!(out.status.success() && out.stdout.is_empty());
+    // An Application that names the plugin opts a plain kustomize repository in.
+    let out = cmp(
+        d.path(),
+        "discover",
+        &[
+            ("ARGOCD_APP_SOURCE_PATH", "."),
+            ("ARGOCD_ENV_KUBECTL_RELEASE", "true"),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("kustomization.yaml\n"));
 
     let out = cmp(
         &prod,
