@@ -18,6 +18,7 @@ use crate::image::registry::{self, ImageRef, RegistryError};
 use crate::render::{self, RenderError, fs::DiskFs};
 use crate::version::{self, BranchHistory, Part, Settings, TagContext, Tokens, VersionError};
 
+pub mod build_info;
 pub mod cmp;
 pub mod deploy;
 pub mod progress;
@@ -94,6 +95,8 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
         Command::Cmp(args) => cmp::run(args),
         Command::Completion(args) => completion(args),
         Command::Complete(args) => complete(&cli, args),
+        Command::Version => build_info::run(&cli),
+        Command::Man { dir } => build_info::man(dir),
     }
 }
 
