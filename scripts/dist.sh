@@ -28,7 +28,7 @@
 # native runners; README "Install").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac }
 
 targets=()
 bins=()
@@ -37,12 +37,13 @@ base_url=""
 while (($#)); do
 	case "$1" in
 	--target) targets+=("$2"); shift 2 ;;
-	--bin) bins+=("$(realpath "$2")"); shift 2 ;;
-	--out) mkdir -p "$2"; out=$(realpath "$2"); shift 2 ;;
+	--bin) bins+=("$(abspath "$2")"); shift 2 ;;
+	--out) out=$(abspath "$2"); shift 2 ;;
 	--base-url) base_url="${2%/}"; shift 2 ;;
 	*) echo "usage: scripts/dist.sh [--target TRIPLE]... [--bin PATH] [--out DIR] [--base-url URL]" >&2; exit 2 ;;
 	esac
 done
+cd "$root"
 log() { echo "scripts/dist.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
