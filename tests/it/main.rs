@@ -5,6 +5,7 @@ mod argocd_testenv;
 mod bump;
 mod cli;
 mod conformance;
+mod distribution;
 mod live_diff;
 mod registry;
 mod release;
