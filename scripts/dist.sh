@@ -9,7 +9,7 @@
 #                                                 sha256 of every archive of this version in
 #                                                 the output directory (only platforms built)
 #
-# Usage: scripts/dist.sh [--target TRIPLE]... [--bin PATH] [--out DIR] [--base-url URL]
+# Usage: scripts/dist.sh [--target TRIPLE]... [--bin PATH] [--manifest-only] [--out DIR] [--base-url URL]
 #
 #   --target TRIPLE  cargo build --release --locked --target TRIPLE and package it
 #                    (repeatable). Default: x86_64-unknown-linux-musl, a static
@@ -18,6 +18,9 @@
 #   --bin PATH       package this already built binary instead (its platform is
 #                    what `PATH version -o json` reports); the tests package the
 #                    debug build this way.
+#   --manifest-only  package nothing; write the manifest for the archives already
+#                    in the output directory (a release job that collects the
+#                    archives of a CI matrix, .github/workflows/release.yml).
 #   --out DIR        output directory (default target/dist).
 #   --base-url URL   where the archives will be downloadable (default the GitHub
 #                    release v<version>); the manifest's uri is URL/<archive>.
@@ -34,13 +37,15 @@ targets=()
 bins=()
 out="$root/target/dist"
 base_url=""
+manifest_only=0
 while (($#)); do
 	case "$1" in
 	--target) targets+=("$2"); shift 2 ;;
 	--bin) bins+=("$(abspath "$2")"); shift 2 ;;
 	--out) out=$(abspath "$2"); shift 2 ;;
 	--base-url) base_url="${2%/}"; shift 2 ;;
-	*) echo "usage: scripts/dist.sh [--target TRIPLE]... [--bin PATH] [--out DIR] [--base-url URL]" >&2; exit 2 ;;
+	--manifest-only) manifest_only=1; shift ;;
+	*) echo "usage: scripts/dist.sh [--target TRIPLE]... [--bin PATH] [--manifest-only] [--out DIR] [--base-url URL]" >&2; exit 2 ;;
 	esac
 done
 cd "$root"
@@ -59,7 +64,7 @@ command -v gtar >/dev/null && tar=gtar
 "$tar" --version 2>/dev/null | grep -q GNU || die "GNU tar is needed (macOS: brew install gnu-tar)"
 sha256() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1; }
 
-if ((${#targets[@]} == 0 && ${#bins[@]} == 0)); then
+if ((${#targets[@]} == 0 && ${#bins[@]} == 0 && !manifest_only)); then
 	targets=(x86_64-unknown-linux-musl)
 fi
 for t in "${targets[@]}"; do

@@ -439,7 +439,8 @@ fn krew_installs_the_archive_and_kubectl_finds_the_plugin() {
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }
 
-/// Two runs of scripts/dist.sh give the same bytes (fixed owner, order and times).
+/// Two runs of scripts/dist.sh give the same bytes (fixed owner, order and
+/// times), and `--manifest-only` writes the same manifest from the archives.
 #[test]
 fn archives_are_reproducible() {
     let d = dist();
@@ -452,6 +453,17 @@ fn archives_are_reproducible() {
         .args(["--base-url", &d.base_url]));
     let name = d.archive.file_name().unwrap();
     assert_eq!(sha256_hex(&again.path().join(name)), sha256_hex(&d.archive));
+    assert_eq!(
+        std::fs::read(again.path().join("krew-manifest.yaml")).unwrap(),
+        std::fs::read(&d.manifest).unwrap()
+    );
+    // The release job's mode: only the manifest, from the archives collected.
+    std::fs::remove_file(again.path().join("krew-manifest.yaml")).unwrap();
+    run(Command::new(repo().join("scripts/dist.sh"))
+        .arg("--manifest-only")
+        .arg("--out")
+        .arg(again.path())
+        .args(["--base-url", &d.base_url]));
     assert_eq!(
         std::fs::read(again.path().join("krew-manifest.yaml")).unwrap(),
         std::fs::read(&d.manifest).unwrap()
@@ -643,8 +655,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Both workflows lint clean with actionlint, which runs shellcheck on every
-/// `run:` script; a copy with an unquoted variable shows that shellcheck is live.
+/// The CI examples and kubectl-release's own release workflow lint clean with
+/// actionlint, which runs shellcheck on every `run:` script; a copy with an
+/// unquoted variable shows that shellcheck is live.
 #[test]
 fn ci_examples_lint_clean() {
     let ci = repo().join("examples/ci");
@@ -656,7 +669,11 @@ fn ci_examples_lint_clean() {
             .output()
             .unwrap()
     };
-    let out = lint(&[ci.join("dev.yml"), ci.join("prod.yml")]);
+    let out = lint(&[
+        ci.join("dev.yml"),
+        ci.join("prod.yml"),
+        repo().join(".github/workflows/release.yml"),
+    ]);
     assert!(
         out.status.success(),
         "{}{}",
