@@ -76,7 +76,7 @@ for t in "${targets[@]}"; do
 	fi
 	log "building $t (release)"
 	cargo build --release --locked --target "$t"
-	bins+=("$root/target/$t/release/kubectl-release")
+	bins+=("${CARGO_TARGET_DIR:-$root/target}/$t/release/kubectl-release")
 done
 
 # kubectl's os/arch names (krew's selector labels) for a Rust target triple.
