@@ -507,7 +507,8 @@ fn deploy_manifests_and_ci_examples_name_this_version() {
 /// it; built twice, the same digest. Its exported file system is then all the
 /// binary has: under chroot as user 999 it reports its version and, as Argo CD's
 /// sidecar runs it (by name on the image's PATH, in the Application's directory),
-/// renders a repository copied in exactly as `render` does outside.
+/// renders a repository copied in exactly as `render` does outside; and it
+/// trusts the registries the image's CA bundle trusts.
 #[test]
 fn the_image_runs_from_its_exported_file_system_under_chroot() {
     // SAFETY: geteuid has no preconditions.
@@ -640,6 +641,152 @@ fn the_image_runs_from_its_exported_file_system_under_chroot() {
         .arg(repo().join("examples/gitops/envs/prod")));
     assert_eq!(text(&out.stdout), text(&outside.stdout));
     assert!(text(&out.stdout).contains("image: ghcr.io/acme/api:v1.4.2"));
+
+    // TLS roots are the image's /etc/ssl/certs/ca-certificates.crt: an HTTPS
+    // registry whose CA is not in it is refused; with that CA appended to the
+    // file, the same binary lists the registry's tags and picks one.
+    let pki = test_pki(dir.path());
+    let tls = Registry::start_with_tls(&pki.cert, &pki.key);
+    let image = format!("{}/acme/api", tls.host());
+    let digest = format!("sha256:{}", "0".repeat(64));
+    tls.bulk_tags(
+        "acme/api",
+        &digest,
+        &["1.0.0", "1.1.0", "2.0.0"].map(String::from),
+    );
+    let app = root.join("tmp/app");
+    std::fs::create_dir_all(app.join("envs/dev")).unwrap();
+    std::fs::write(
+        app.join("kubectl-release.yaml"),
+        "environments:\n  dev:\n    path: envs/dev\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("envs/dev/kustomization.yaml"),
+        "resources:\n- deployment.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("envs/dev/deployment.yaml"),
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n      - name: api\n        image: {image}:1.0.0\n"
+        ),
+    )
+    .unwrap();
+    let resolve = || {
+        in_image(
+            "/tmp/app",
+            &[
+                "set-image",
+                "dev",
+                &image,
+                "--resolve",
+                "--policy",
+                "^1",
+                "--dry-run",
+                "-o",
+                "json",
+            ],
+            &[],
+        )
+    };
+    let refused = resolve();
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("certificate"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let bundle = root.join("etc/ssl/certs/ca-certificates.crt");
+    let mut roots = std::fs::read(&bundle).unwrap();
+    roots.extend(std::fs::read(&pki.ca).unwrap());
+    std::fs::write(&bundle, roots).unwrap();
+    let out = resolve();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let change: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(change["new"], format!("{image}:1.1.0"));
+}
+
+struct Pki {
+    ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+/// A CA and a server certificate for 127.0.0.1 signed by it (openssl).
+fn test_pki(dir: &Path) -> Pki {
+    let p = |f: &str| dir.join(f);
+    let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(dir).args(args));
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=kubectl-release test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req", "-new"][..],
+            &ec,
+            &[
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1",
+            ],
+        ]
+        .concat(),
+    );
+    std::fs::write(
+        p("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    Pki {
+        ca: p("ca.crt"),
+        cert: p("server.crt"),
+        key: p("server.key"),
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
