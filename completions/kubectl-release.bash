@@ -19,6 +19,9 @@ _kubectl__release() {
             kubectl__release,__complete)
                 cmd="kubectl__release__subcmd____complete"
                 ;;
+            kubectl__release,__man)
+                cmd="kubectl__release__subcmd____man"
+                ;;
             kubectl__release,bump)
                 cmd="kubectl__release__subcmd__bump"
                 ;;
@@ -51,6 +54,9 @@ _kubectl__release() {
                 ;;
             kubectl__release,undo)
                 cmd="kubectl__release__subcmd__undo"
+                ;;
+            kubectl__release,version)
+                cmd="kubectl__release__subcmd__version"
                 ;;
             kubectl__release__subcmd__cmp,discover)
                 cmd="kubectl__release__subcmd__cmp__subcmd__discover"
@@ -85,6 +91,9 @@ _kubectl__release() {
             kubectl__release__subcmd__help,__complete)
                 cmd="kubectl__release__subcmd__help__subcmd____complete"
                 ;;
+            kubectl__release__subcmd__help,__man)
+                cmd="kubectl__release__subcmd__help__subcmd____man"
+                ;;
             kubectl__release__subcmd__help,bump)
                 cmd="kubectl__release__subcmd__help__subcmd__bump"
                 ;;
@@ -118,6 +127,9 @@ _kubectl__release() {
             kubectl__release__subcmd__help,undo)
                 cmd="kubectl__release__subcmd__help__subcmd__undo"
                 ;;
+            kubectl__release__subcmd__help,version)
+                cmd="kubectl__release__subcmd__help__subcmd__version"
+                ;;
             kubectl__release__subcmd__help__subcmd__cmp,discover)
                 cmd="kubectl__release__subcmd__help__subcmd__cmp__subcmd__discover"
                 ;;
@@ -137,7 +149,7 @@ _kubectl__release() {
 
     case "${cmd}" in
         kubectl__release)
-            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version render diff bump set-image deploy status undo history cmp completion __complete help"
+            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version render diff bump set-image deploy status undo history cmp completion version __man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,6 +191,48 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd____complete)
+            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json patch" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json patch" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__release__subcmd____man)
             opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -831,7 +885,7 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__help)
-            opts="render diff bump set-image deploy status undo history cmp completion __complete help"
+            opts="render diff bump set-image deploy status undo history cmp completion version __man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,6 +899,20 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__help__subcmd____complete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__release__subcmd__help__subcmd____man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1055,6 +1123,20 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__help__subcmd__undo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__release__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1331,6 +1413,48 @@ _kubectl__release() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json patch" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json patch" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__release__subcmd__version)
+            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

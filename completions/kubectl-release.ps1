@@ -44,6 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Release records, newest first')
             [CompletionResult]::new('cmp', 'cmp', [CompletionResultType]::ParameterValue, 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, git commit and build target (`-o json` for JSON)')
+            [CompletionResult]::new('__man', '__man', [CompletionResultType]::ParameterValue, 'Write the man pages (kubectl-release.1 and one per command) into DIR; scripts/dist.sh ships them')
             [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -378,6 +380,38 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-release;version' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-release;__man' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to use for namespaced objects')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log verbosity on stderr: -v info, -vv debug')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-release;__complete' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -405,6 +439,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Release records, newest first')
             [CompletionResult]::new('cmp', 'cmp', [CompletionResultType]::ParameterValue, 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, git commit and build target (`-o json` for JSON)')
+            [CompletionResult]::new('__man', '__man', [CompletionResultType]::ParameterValue, 'Write the man pages (kubectl-release.1 and one per command) into DIR; scripts/dist.sh ships them')
             [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -453,6 +489,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-release' -ScriptBlock {
             break
         }
         'kubectl-release;help;completion' {
+            break
+        }
+        'kubectl-release;help;version' {
+            break
+        }
+        'kubectl-release;help;__man' {
             break
         }
         'kubectl-release;help;__complete' {

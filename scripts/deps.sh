@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests start as real parts (Debian): the OCI
 # registry, htpasswd for its basic auth, openssl for the testenv certificates,
-# git, and Redis for `testenv/up --argocd`. Does nothing when they are already
-# there.
+# git, Redis for `testenv/up --argocd`, and for the distribution tests
+# shellcheck (actionlint runs it on the CI examples' scripts), groff (man
+# pages), binutils (objcopy) and curl (the CI examples' steps). Does nothing
+# when they are already there.
 set -euo pipefail
 need=()
 command -v docker-registry >/dev/null || need+=(docker-registry)
@@ -11,6 +13,10 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v git >/dev/null || need+=(git)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v curl >/dev/null || need+=(curl)
+command -v shellcheck >/dev/null || need+=(shellcheck)
+command -v groff >/dev/null || need+=(groff-base)
+command -v objcopy >/dev/null || need+=(binutils)
 if ((${#need[@]})); then
   echo "installing: ${need[*]}" >&2
   SUDO=""

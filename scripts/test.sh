@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on this machine: installs the system packages the
 # tests need, builds (first time only: ~820 CPU-seconds for the control plane,
-# ~460 for Argo CD) and starts the Kubernetes testenv with Argo CD,
-# runs formatting, lints, unit and integration tests, and always stops the
-# testenv again.
+# ~460 for Argo CD, ~60 for krew, crane and actionlint) and starts the
+# Kubernetes testenv with Argo CD, runs formatting, lints, unit and integration
+# tests, and always stops the testenv again.
 #
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
+# The Go tools the distribution tests use (cached; a no-op once built).
+scripts/dist-tools.sh >/dev/null
 
 cleanup() {
   rc=$?

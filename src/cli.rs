@@ -78,6 +78,14 @@ pub enum Command {
     Cmp(CmpArgs),
     /// Print a shell completion script.
     Completion(CompletionArgs),
+    /// Print the version, git commit and build target (`-o json` for JSON).
+    Version,
+    /// Write the man pages (kubectl-release.1 and one per command) into DIR; scripts/dist.sh ships them.
+    #[command(name = "__man", hide = true)]
+    Man {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`).
     #[command(name = "__complete", hide = true)]
     Complete(CompleteArgs),

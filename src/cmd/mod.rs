@@ -14,6 +14,7 @@ use crate::repo::overlay::EditError;
 use crate::repo::version::VersionError;
 use crate::repo::writeback::WriteBackError;
 
+pub mod build_info;
 pub mod bump;
 pub mod cmp;
 pub mod completion;
@@ -103,6 +104,8 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
         Command::Cmp(args) => cmp::run(args),
         Command::Completion(args) => completion::run(args),
         Command::Complete(args) => completion::complete(&cli, args),
+        Command::Version => build_info::run(&cli),
+        Command::Man { dir } => build_info::man(dir),
     }
 }
 

@@ -316,6 +316,22 @@ pub struct Client {
     next_slot: Mutex<Instant>,
 }
 
+/// The error and its causes: reqwest's own text leaves out why a request failed
+/// (an untrusted certificate, a refused connection).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        cause = c.source();
+    }
+    s
+}
+
 impl Client {
     pub fn new(opts: Options) -> Result<Self, RegistryError> {
         let http = reqwest::Client::builder()
@@ -394,7 +410,7 @@ impl Client {
         let http_err = |e: reqwest::Error| RegistryError::Http {
             image: image.name(),
             registry: image.registry.clone(),
-            message: e.to_string(),
+            message: with_causes(&e),
         };
         let scope_key = format!("{}/{}", image.registry, image.repository);
         let mut attempt = 0u32;

@@ -6,6 +6,7 @@ mod argocd_testenv;
 mod bump;
 mod cli;
 mod conformance;
+mod distribution;
 mod json6902_v4;
 mod layout;
 mod live_diff;

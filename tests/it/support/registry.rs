@@ -48,7 +48,16 @@ impl Registry {
         Self::start_with(Some((user.to_string(), password.to_string())))
     }
 
+    /// Starts an anonymous registry serving HTTPS with this certificate and key (PEM).
+    pub fn start_with_tls(cert: &Path, key: &Path) -> Self {
+        Self::start_full(None, Some((cert, key)))
+    }
+
     fn start_with(auth: Option<(String, String)>) -> Self {
+        Self::start_full(auth, None)
+    }
+
+    fn start_full(auth: Option<(String, String)>, tls: Option<(&Path, &Path)>) -> Self {
         let bin = which("docker-registry").expect(
             "docker-registry is not installed; run `apt-get install docker-registry` (.ci/run does this)",
         );
@@ -66,8 +75,16 @@ impl Registry {
                 dir.path().join("htpasswd").display()
             );
         }
+        let tls_cfg = match tls {
+            Some((cert, key)) => format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                cert.display(),
+                key.display()
+            ),
+            None => String::new(),
+        };
         let config = format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n{auth_cfg}",
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n{tls_cfg}{auth_cfg}",
             dir.path().join("data").display()
         );
         let cfg_path = dir.path().join("config.yml");
