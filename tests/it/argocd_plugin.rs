@@ -108,6 +108,8 @@ fn the_sidecar_component_adds_the_plugin_to_the_repo_server() {
         .collect();
     // kustomize's strategic merge puts the patch's new volume first (checked against kubectl kustomize).
     assert_eq!(volumes, ["kubectl-release-tmp", "var-files", "plugins"]);
+    // The repository copies the cmp-server extracts for every call live in memory.
+    assert_eq!(spec["volumes"][0]["emptyDir"]["medium"], "Memory");
 }
 
 /// `cmp generate` in an Application's path prints exactly what `render` prints;
