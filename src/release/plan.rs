@@ -39,15 +39,7 @@ impl Planned {
         Planned {
             resource_version: None,
             workload: self.workload.clone(),
-            images: self
-                .images
-                .iter()
-                .map(|i| ImageChange {
-                    old: i.new.clone(),
-                    new: i.old.clone(),
-                    ..i.clone()
-                })
-                .collect(),
+            images: reversed_images(&self.images),
             changes: patch::inverse(&self.changes),
         }
     }
@@ -127,21 +119,24 @@ pub fn record_to_undo(records: &[Record], to: Option<u64>) -> Option<&Record> {
 
 /// The plan that applies a record's inverse patch.
 pub fn plan_undo(rec: &Record) -> Planned {
-    let forward = changes_from_patch(&rec.patch);
     Planned {
         workload: rec.workload.clone(),
-        images: rec
-            .images
-            .iter()
-            .map(|i| ImageChange {
-                old: i.new.clone(),
-                new: i.old.clone(),
-                ..i.clone()
-            })
-            .collect(),
-        changes: patch::inverse(&forward),
+        images: reversed_images(&rec.images),
+        changes: patch::inverse(&changes_from_patch(&rec.patch)),
         resource_version: None,
     }
+}
+
+/// Each image change the other way round.
+fn reversed_images(images: &[ImageChange]) -> Vec<ImageChange> {
+    images
+        .iter()
+        .map(|i| ImageChange {
+            old: i.new.clone(),
+            new: i.old.clone(),
+            ..i.clone()
+        })
+        .collect()
 }
 
 /// The changes of a recorded patch (its `test`+`replace` pairs).

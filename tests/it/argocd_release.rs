@@ -10,8 +10,9 @@ use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::Api;
 use serde_json::{Value, json};
 
-use crate::argocd_testenv::{app_spec, example_repo, git_in};
+use crate::argocd_testenv::{app_spec, example_repo};
 use crate::support::argocd::{ArgoCd, TestApp};
+use crate::support::git::git;
 use crate::support::testenv::{TestEnv, TestNamespace};
 
 const SYNC_TIMEOUT: Duration = Duration::from_secs(180);
@@ -26,18 +27,9 @@ struct Env {
     app: TestApp,
 }
 
+/// Runs git in `dir`; its stdout, trimmed.
 fn git_out(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    git(dir, args).trim().to_string()
 }
 
 /// A copy of the example repository whose prod environment is released through
@@ -55,9 +47,9 @@ async fn setup_with(te: TestEnv, prefix: &str) -> Env {
     )
     .unwrap();
     let (url, commit) = argocd.push_new_repo(work.path(), &ns);
-    git_in(work.path(), &["remote", "add", "origin", &url]);
-    git_in(work.path(), &["fetch", "-q", "origin"]);
-    git_in(work.path(), &["branch", "-q", "-u", "origin/main"]);
+    git(work.path(), &["remote", "add", "origin", &url]);
+    git(work.path(), &["fetch", "-q", "origin"]);
+    git(work.path(), &["branch", "-q", "-u", "origin/main"]);
     let app = TestApp::create(
         &te.client,
         &argocd,
@@ -132,7 +124,7 @@ impl Env {
 
     /// The branch as the git server has it: (HEAD commit, its full message).
     fn remote_head(&self) -> (String, String) {
-        git_in(self.work.path(), &["fetch", "-q", "origin"]);
+        git(self.work.path(), &["fetch", "-q", "origin"]);
         let sha = git_out(self.work.path(), &["rev-parse", "origin/main"]);
         let msg = git_out(
             self.work.path(),
@@ -374,13 +366,13 @@ async fn a_push_by_someone_else_during_the_release_survives_the_revert() {
     let env = setup("argo-race").await;
     let bad = "ghcr.io/acme/api:v1.7.0-unready";
     let other = tempfile::tempdir().unwrap();
-    git_in(other.path(), &["clone", "-q", &env.url, "."]);
+    git(other.path(), &["clone", "-q", &env.url, "."]);
     for (k, v) in [
         ("user.email", "o@example.com"),
         ("user.name", "Other"),
         ("commit.gpgsign", "false"),
     ] {
-        git_in(other.path(), &["config", k, v]);
+        git(other.path(), &["config", k, v]);
     }
     let child = {
         let dir = env.work.path().to_path_buf();
@@ -410,15 +402,15 @@ async fn a_push_by_someone_else_during_the_release_survives_the_revert() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    git_in(other.path(), &["pull", "-q", "--rebase", "origin", "main"]);
+    git(other.path(), &["pull", "-q", "--rebase", "origin", "main"]);
     let dev = other.path().join("envs/dev/kustomization.yaml");
     let text = std::fs::read_to_string(&dev).unwrap();
     std::fs::write(&dev, format!("{text}# touched by someone else\n")).unwrap();
-    git_in(
+    git(
         other.path(),
         &["commit", "-qam", "dev: someone else's change"],
     );
-    git_in(other.path(), &["push", "-q", "origin", "main"]);
+    git(other.path(), &["push", "-q", "origin", "main"]);
     let out = child.join().unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");

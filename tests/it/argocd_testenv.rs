@@ -13,6 +13,7 @@ use kube::discovery::pinned_kind;
 use serde_json::{Value, json};
 
 use crate::support::argocd::{ArgoCd, TestApp};
+use crate::support::git::git;
 use crate::support::testenv::TestEnv;
 
 /// First sync of a fresh Application: repo-server clone, generation, apply, pods Ready.
@@ -303,20 +304,6 @@ async fn repo_without_release_config_keeps_builtin_kustomize() {
     assert_eq!(got, want);
 }
 
-/// Runs git in `dir`, failing the test on error.
-pub(crate) fn git_in(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Asks Argo CD to look at the repository now (what a push webhook would do).
 pub(crate) async fn refresh(te: &TestEnv, argocd: &ArgoCd, app: &str) {
     let api: Api<DynamicObject> = Api::namespaced_with(
@@ -364,8 +351,8 @@ async fn a_broken_commit_is_a_comparison_error_and_nothing_is_pruned() {
         "resources:\n",
         "resources:\n  - missing.yaml\n",
     );
-    git_in(work.path(), &["commit", "-qam", "break the overlay"]);
-    git_in(work.path(), &["push", "-q", &url, "main"]);
+    git(work.path(), &["commit", "-qam", "break the overlay"]);
+    git(work.path(), &["push", "-q", &url, "main"]);
     refresh(&te, &argocd, &app.name).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let message = loop {
