@@ -77,6 +77,39 @@ pub enum ClusterError {
     },
 }
 
+/// Whether an API failure is worth retrying: the API server unreachable or
+/// restarting (a connection error), overloaded (429) or failing (5xx).
+pub fn transient(e: &kube::Error) -> bool {
+    match e {
+        kube::Error::Api(s) => s.code == 429 || s.code >= 500,
+        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
+        _ => false,
+    }
+}
+
+/// How long writes the engine depends on (patches, records) keep retrying an
+/// unavailable API server before giving up.
+pub const RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs `op` again while it fails transiently, with backoff, for up to [`RETRY_FOR`].
+pub async fn with_retry<T, F, Fut>(mut op: F) -> Result<T, kube::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, kube::Error>>,
+{
+    let started = std::time::Instant::now();
+    let mut wait = std::time::Duration::from_millis(100);
+    loop {
+        match op().await {
+            Err(e) if transient(&e) && started.elapsed() < RETRY_FOR => {
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(std::time::Duration::from_secs(2));
+            }
+            r => return r,
+        }
+    }
+}
+
 /// How to reach the cluster (kubectl's flags).
 #[derive(Debug, Clone, Default)]
 pub struct Target {
@@ -138,5 +171,22 @@ impl Cluster {
             context: self.context.clone(),
             message: format!("{what}: {e}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: u16) -> kube::Error {
+        kube::Error::Api(Box::new(
+            kube::core::Status::failure("x", "y").with_code(code),
+        ))
+    }
+
+    #[test]
+    fn which_api_failures_are_retried() {
+        assert!(transient(&api(503)) && transient(&api(500)) && transient(&api(429)));
+        assert!(!transient(&api(404)) && !transient(&api(409)) && !transient(&api(422)));
     }
 }

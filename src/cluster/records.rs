@@ -16,7 +16,8 @@ pub async fn records(
     w: &WorkloadRef,
 ) -> Result<(Vec<Record>, Option<String>), ClusterError> {
     let api = Api::<ConfigMap>::namespaced(c.client.clone(), &w.namespace);
-    match api.get(&history::configmap_name(w)).await {
+    let name = history::configmap_name(w);
+    match super::with_retry(|| api.get(&name)).await {
         Ok(cm) => {
             let text = cm
                 .data
@@ -60,13 +61,16 @@ pub async fn update_records<T>(
             "data": {"records.json": data, "kind": w.kind}
         }))
         .map_err(|e| c.api_err("building records", e))?;
-        let r = match rv {
-            None => api.create(&PostParams::default(), &cm).await.map(|_| ()),
-            Some(_) => api
-                .replace(&name, &PostParams::default(), &cm)
-                .await
-                .map(|_| ()),
-        };
+        let r = super::with_retry(|| async {
+            match rv {
+                None => api.create(&PostParams::default(), &cm).await.map(|_| ()),
+                Some(_) => api
+                    .replace(&name, &PostParams::default(), &cm)
+                    .await
+                    .map(|_| ()),
+            }
+        })
+        .await;
         match r {
             Ok(()) => return Ok(out),
             Err(kube::Error::Api(s)) if s.code == 409 => continue,

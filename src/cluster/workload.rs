@@ -166,10 +166,13 @@ pub async fn apply_patch(c: &Cluster, w: &WorkloadRef, patch: &Value) -> Result<
         ..Default::default()
     };
     let kind = kind_of(w).map_err(PatchFailure::Other)?;
-    let r = with_workload_api!(c, w, kind, |api| api
-        .patch(&w.name, &pp, &Patch::<()>::Json(p))
-        .await
-        .map(|_| ()));
+    // An API server that is restarting is waited for: the patch (or its undo) must land.
+    let r = with_workload_api!(c, w, kind, |api| super::with_retry(|| async {
+        api.patch(&w.name, &pp, &Patch::<()>::Json(p.clone()))
+            .await
+            .map(|_| ())
+    })
+    .await);
     match r {
         Ok(()) => Ok(()),
         Err(kube::Error::Api(s)) if s.code == 409 => Err(PatchFailure::Conflict(s.message.clone())),

@@ -382,6 +382,21 @@ async fn apiserver_restart_mid_rollout_does_not_change_the_outcome() {
             "ghcr.io/acme/api:v1.0.0",
         )
         .await;
+        // After the outage the controller-manager's informers can take tens of seconds
+        // to resume (client-go's relist backoff); with a 60 s progress deadline the real
+        // deployment controller then fails the slow release itself, and undoing it is
+        // right. The deadline is not what this test is about (the crashing release
+        // keeps it: the deadline is what fails it, as `--max-restarts 50` does not).
+        if want == 0 {
+            let api: Api<Deployment> = Api::namespaced(env.te.client.clone(), env.ns.name());
+            api.patch(
+                "api",
+                &PatchParams::default(),
+                &Patch::Merge(serde_json::json!({"spec": {"progressDeadlineSeconds": 300}})),
+            )
+            .await
+            .unwrap();
+        }
         let dir = env.dir.path().to_str().unwrap().to_string();
         let kc = env.te.dir.join("kubeconfig");
         let img = image.to_string();
