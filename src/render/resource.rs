@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 
+use super::yaml::EmptyNull;
+
 /// Group, version and kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Gvk {
@@ -201,6 +203,10 @@ pub struct Resource {
     pub origin: Option<String>,
     /// Transformations applied, as `(configuredIn, kind)`, for `buildMetadata: [transformerAnnotations]`.
     pub transformations: Vec<(String, String)>,
+    /// Nulls kyaml still holds with an empty source text (`key:`), which a strategic
+    /// merge drops; usually none. Paths may go stale as the object changes: a mark counts
+    /// only where its null still is (see `smp`).
+    pub empty_nulls: Vec<EmptyNull>,
 }
 
 impl Resource {
@@ -214,6 +220,7 @@ impl Resource {
             source: source.into(),
             origin: None,
             transformations: Vec::new(),
+            empty_nulls: Vec::new(),
         }
     }
 

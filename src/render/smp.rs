@@ -42,11 +42,18 @@
 //! merging at all, though an embedded object naming its own apiVersion and
 //! kind gets that type's schema.
 //!
+//! A null the resource writes without text (`key:`, `{a: }`, `!!null`) is
+//! dropped where the walk reaches it and the patch does not name it, while
+//! `key: null` or `~` stays (kyaml's `MakePersistentNullNode` keeps a null only
+//! when its source text is not empty). The walk reaches every map of the
+//! resource and the elements of merged lists, not lists replaced whole. JSON
+//! values cannot tell these nulls apart, so the loader records where they are
+//! ([`EmptyNull`]) and [`apply_marked`] takes and returns those marks.
+//!
 //! Not reproduced: per-field schemas from `# {"$openapi": ...}` comments,
-//! custom/CRD OpenAPI (kustomization `openapi:`/`crds:`), and what a JSON value
-//! cannot carry: an empty `key:` (kyaml drops it, `key: null` is kept), and
-//! scalar styles, which are inferred (a string is taken to have been quoted
-//! exactly when YAML requires quotes).
+//! custom/CRD OpenAPI (kustomization `openapi:`/`crds:`), and scalar styles,
+//! which are inferred (a string is taken to have been quoted exactly when YAML
+//! requires quotes).
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -55,6 +62,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::schema::{Schema, SchemaNode};
+use super::yaml::{EmptyNull, PathSeg};
 
 /// Why a patch could not be applied; each mirrors an error kyaml returns.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -96,16 +104,38 @@ pub struct PatchOptions {
 /// Use [`apply_to_resource`] for the kind/name/namespace handling kustomize
 /// wraps around it.
 pub fn apply(resource: &Value, patch: &Value, schema: &Schema) -> Result<Option<Value>, SmpError> {
+    Ok(apply_marked(resource, &[], patch, &[], schema)?.map(|(merged, _)| merged))
+}
+
+/// [`apply`] for documents whose nulls written without text are known (see
+/// [`EmptyNull`]): such a null in the resource is dropped where the merge walks
+/// and the patch does not mention it. Returns the merged value with the empty
+/// nulls left in it.
+pub fn apply_marked(
+    resource: &Value,
+    resource_nulls: &[EmptyNull],
+    patch: &Value,
+    patch_nulls: &[EmptyNull],
+    schema: &Schema,
+) -> Result<Option<(Value, Vec<EmptyNull>)>, SmpError> {
     let mut walker = Walker {
         schema,
         path: Vec::new(),
     };
     let sources = [
-        Some(Rn::new(to_node(resource))),
-        Some(Rn::new(to_node(patch))),
+        Some(Rn::new(to_node_marked(resource, resource_nulls, false))),
+        Some(Rn::new(to_node_marked(patch, patch_nulls, true))),
     ];
     let merged = walker.walk(sources, None)?;
-    Ok(merged.map(|rn| to_value(&rn.node)))
+    Ok(merged.map(|rn| {
+        let mut left = Vec::new();
+        let value = if resource_nulls.is_empty() && patch_nulls.is_empty() {
+            to_value(&rn.node)
+        } else {
+            to_value_marked(&rn.node, &mut Vec::new(), &mut left)
+        };
+        (value, left)
+    }))
 }
 
 /// [`apply`] plus what kustomize's `Resource.ApplySmPatch` does around it:
@@ -113,10 +143,12 @@ pub fn apply(resource: &Value, patch: &Value, schema: &Schema) -> Result<Option<
 /// resource merged down to nothing is dropped.
 pub fn apply_to_resource(
     resource: &Value,
+    resource_nulls: &[EmptyNull],
     patch: &Value,
+    patch_nulls: &[EmptyNull],
     schema: &Schema,
     options: PatchOptions,
-) -> Result<Option<Value>, SmpError> {
+) -> Result<Option<(Value, Vec<EmptyNull>)>, SmpError> {
     let kind = str_field(resource, &["kind"]);
     let name = str_field(resource, &["metadata", "name"]);
     let namespace = str_field(resource, &["metadata", "namespace"]);
@@ -132,14 +164,16 @@ pub fn apply_to_resource(
         }
     }
 
-    let Some(mut merged) = apply(resource, &patch, schema)? else {
+    let Some((mut merged, left)) =
+        apply_marked(resource, resource_nulls, &patch, patch_nulls, schema)?
+    else {
         return Ok(None);
     };
     if merged.as_object().is_some_and(Map::is_empty) || merged.is_null() {
         return Ok(None);
     }
     let Value::Object(obj) = &mut merged else {
-        return Ok(Some(merged));
+        return Ok(Some((merged, left)));
     };
     if !options.allow_kind_change {
         obj.insert("kind".into(), Value::String(kind));
@@ -154,7 +188,7 @@ pub fn apply_to_resource(
     } else {
         metadata_mut(obj).insert("namespace".into(), Value::String(namespace));
     }
-    Ok(Some(merged))
+    Ok(Some((merged, left)))
 }
 
 /// kyaml's `GetValue`-style string of a field, "" when absent.
@@ -185,10 +219,12 @@ fn metadata_mut(obj: &mut Map<String, Value>) -> &mut Map<String, Value> {
 
 type NodeRef = Rc<RefCell<Node>>;
 
-/// A YAML node as kyaml sees it: `Null` is a scalar tagged `!!null`.
+/// A YAML node as kyaml sees it: `Null` is a scalar tagged `!!null`, `EmptyNull` one
+/// whose source text is empty (`key:`; true: in a flow collection, printed as `""`).
 #[derive(Clone, Debug)]
 enum Node {
     Null,
+    EmptyNull(bool),
     Scalar(Value),
     Map(Vec<(String, NodeRef)>),
     Seq(Vec<NodeRef>),
@@ -243,9 +279,78 @@ fn to_node(value: &Value) -> NodeRef {
     })
 }
 
+/// [`to_node`], with the empty nulls marked where they still are (a mark
+/// whose null was since replaced or moved counts for nothing). A resource
+/// holds a flow one as `""`, a patch as null.
+fn to_node_marked(value: &Value, marks: &[EmptyNull], patch: bool) -> NodeRef {
+    let root = to_node(value);
+    for mark in marks {
+        let Some(node) = node_at(&root, &mark.path) else {
+            continue;
+        };
+        let still_there = match &*node.borrow() {
+            Node::Null => !mark.flow || patch,
+            Node::Scalar(Value::String(s)) => s.is_empty() && mark.flow && !patch,
+            _ => false,
+        };
+        if still_there {
+            *node.borrow_mut() = Node::EmptyNull(mark.flow);
+        }
+    }
+    root
+}
+
+fn node_at(root: &NodeRef, path: &[PathSeg]) -> Option<NodeRef> {
+    let mut cur = root.clone();
+    for seg in path {
+        let next = match (&*cur.borrow(), seg) {
+            (Node::Map(fields), PathSeg::Key(k)) => fields
+                .iter()
+                .find(|(name, _)| name == k)
+                .map(|(_, v)| v.clone()),
+            (Node::Seq(items), PathSeg::Index(i)) => items.get(*i).cloned(),
+            _ => None,
+        }?;
+        cur = next;
+    }
+    Some(cur)
+}
+
+/// [`to_value`], collecting where empty nulls are left.
+fn to_value_marked(node: &NodeRef, path: &mut Vec<PathSeg>, left: &mut Vec<EmptyNull>) -> Value {
+    match &*node.borrow() {
+        Node::EmptyNull(flow) => left.push(EmptyNull {
+            path: path.clone(),
+            flow: *flow,
+        }),
+        Node::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathSeg::Index(i));
+                out.push(to_value_marked(item, path, left));
+                path.pop();
+            }
+            return Value::Array(out);
+        }
+        Node::Map(fields) => {
+            let mut out = Map::new();
+            for (k, v) in fields {
+                path.push(PathSeg::Key(k.clone()));
+                let value = to_value_marked(v, path, left);
+                path.pop();
+                out.insert(k.clone(), value);
+            }
+            return Value::Object(out);
+        }
+        Node::Null | Node::Scalar(_) => {}
+    }
+    to_value(node)
+}
+
 fn to_value(node: &NodeRef) -> Value {
     match &*node.borrow() {
-        Node::Null => Value::Null,
+        Node::Null | Node::EmptyNull(false) => Value::Null,
+        Node::EmptyNull(true) => Value::String(String::new()),
         Node::Scalar(v) => v.clone(),
         Node::Seq(items) => Value::Array(items.iter().map(to_value).collect()),
         Node::Map(fields) => Value::Object(
@@ -259,7 +364,7 @@ fn to_value(node: &NodeRef) -> Value {
 
 fn kind(node: &NodeRef) -> Kind {
     match &*node.borrow() {
-        Node::Null => Kind::Null,
+        Node::Null | Node::EmptyNull(_) => Kind::Null,
         Node::Scalar(_) => Kind::Scalar,
         Node::Map(_) => Kind::Map,
         Node::Seq(_) => Kind::Seq,
@@ -267,7 +372,7 @@ fn kind(node: &NodeRef) -> Kind {
 }
 
 fn is_null(node: &NodeRef) -> bool {
-    matches!(&*node.borrow(), Node::Null)
+    matches!(&*node.borrow(), Node::Null | Node::EmptyNull(_))
 }
 
 fn missing_or_null(src: Option<&Rn>) -> bool {
@@ -277,7 +382,7 @@ fn missing_or_null(src: Option<&Rn>) -> bool {
 /// kyaml's `IsEmptyMap`: absent, null or `{}`.
 fn is_empty_map(node: &NodeRef) -> bool {
     match &*node.borrow() {
-        Node::Null => true,
+        Node::Null | Node::EmptyNull(_) => true,
         Node::Map(fields) => fields.is_empty(),
         _ => false,
     }
@@ -286,7 +391,7 @@ fn is_empty_map(node: &NodeRef) -> bool {
 /// `IsNilOrEmpty`: null, `{}` or `[]`.
 fn nil_or_empty(node: &NodeRef) -> bool {
     match &*node.borrow() {
-        Node::Null => true,
+        Node::Null | Node::EmptyNull(_) => true,
         Node::Map(fields) => fields.is_empty(),
         Node::Seq(items) => items.is_empty(),
         Node::Scalar(_) => false,
@@ -309,6 +414,7 @@ fn scalar_text(value: &Value) -> Option<String> {
 fn text(node: &NodeRef) -> String {
     match &*node.borrow() {
         Node::Null => "null".to_string(),
+        Node::EmptyNull(_) => String::new(),
         Node::Scalar(v) => scalar_text(v).unwrap_or_default(),
         Node::Map(_) | Node::Seq(_) => String::new(),
     }
@@ -704,9 +810,14 @@ impl<'s> Walker<'s> {
             if directive == Directive::Delete {
                 return Ok(None);
             }
-            if origin.is_none() && dest.is_some() {
+            if origin.is_none()
+                && dest
+                    .as_ref()
+                    .is_some_and(|d| !matches!(&*d.node.borrow(), Node::EmptyNull(_)))
+            {
                 // A null the resource spells out survives when the patch
-                // does not mention the field (kustomize issue #4628).
+                // does not mention the field (kustomize issue #4628); one
+                // written with no text (`key:`) does not.
                 return Ok(Some(Rn {
                     node: new_node(Node::Null),
                     keep: true,
@@ -1320,8 +1431,16 @@ mod tests {
     "#;
 
     fn on_resource(patch: &str, options: PatchOptions) -> Option<Value> {
-        apply_to_resource(&yaml(DEPLOYMENT), &yaml(patch), Schema::builtin(), options)
-            .expect("patch applies")
+        apply_to_resource(
+            &yaml(DEPLOYMENT),
+            &[],
+            &yaml(patch),
+            &[],
+            Schema::builtin(),
+            options,
+        )
+        .expect("patch applies")
+        .map(|(merged, _)| merged)
     }
 
     /// kustomize api/resource/resource.go ApplySmPatch; api/krusty/gvknpatch_test.go
@@ -1413,11 +1532,13 @@ mod tests {
         );
         let got = apply_to_resource(
             &resource,
+            &[],
             &patch,
+            &[],
             Schema::builtin(),
             PatchOptions::default(),
         );
-        assert_eq!(got, Ok(Some(resource)));
+        assert_eq!(got, Ok(Some((resource, Vec::new()))));
     }
 
     /// api/krusty/multiplepatch_test.go TestSmpDeleteOnResource.
@@ -1528,6 +1649,179 @@ mod tests {
         let got = apply(&resource, &patch, Schema::builtin()).expect("merges");
         let want = serde_json::json!({"data": {"a": "9090", "b": 7, "c": "false"}});
         assert_eq!(got, Some(want));
+    }
+
+    /// Resource and patch read as kustomize reads them, so that nulls written
+    /// without text are known; the merged value and the empty nulls left.
+    fn apply_loaded(resource: &str, patch: &str) -> (Value, Vec<EmptyNull>) {
+        let body = |text: &str| {
+            let indent = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.len() - l.trim_start().len())
+                .min()
+                .unwrap_or(0);
+            text.lines()
+                .map(|l| l.get(indent..).unwrap_or("").to_string() + "\n")
+                .collect::<String>()
+        };
+        let r = crate::render::yaml::parse_resources(&body(resource), "r.yaml").unwrap();
+        let p = crate::render::yaml::parse_stream(&body(patch), "p.yaml").unwrap();
+        apply_marked(
+            &r[0].value,
+            &r[0].empty_nulls,
+            &p[0].value,
+            &p[0].empty_nulls,
+            Schema::builtin(),
+        )
+        .unwrap()
+        .unwrap()
+    }
+
+    const UNRELATED_PATCH: &str = r#"
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: d
+        spec:
+          replicas: 2
+    "#;
+
+    /// kubeflow/manifests common/istio: kustomize v5.5.0 prints `nodeAffinity: {}`,
+    /// drops `args` and keeps `nodeSelector: null` and the tolerations' nulls.
+    #[test]
+    fn nulls_without_text_go_where_the_merge_walks() {
+        let (merged, left) = apply_loaded(
+            r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: d
+            spec:
+              template:
+                spec:
+                  affinity:
+                    nodeAffinity:
+                      preferredDuringSchedulingIgnoredDuringExecution:
+                  nodeSelector: null
+                  a1: ~
+                  a2: !!null
+                  tolerations:
+                  - key:
+                    value: null
+                  containers:
+                  - name: c
+                    image: x
+                    args:
+            "#,
+            UNRELATED_PATCH,
+        );
+        assert_eq!(
+            merged,
+            yaml(
+                r#"
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: d
+                spec:
+                  replicas: 2
+                  template:
+                    spec:
+                      affinity:
+                        nodeAffinity: {}
+                      nodeSelector: null
+                      a1: null
+                      tolerations:
+                      - key: null
+                        value: null
+                      containers:
+                      - name: c
+                        image: x
+                "#
+            )
+        );
+        // The toleration's null is still one without text, for a later merge.
+        assert_eq!(
+            left,
+            [EmptyNull {
+                path: ["spec", "template", "spec", "tolerations"]
+                    .map(|k| PathSeg::Key(k.into()))
+                    .into_iter()
+                    .chain([PathSeg::Index(0), PathSeg::Key("key".into())])
+                    .collect(),
+                flow: false,
+            }]
+        );
+        // Without the marks (a resource that went through JSON), every null stays.
+        let r = yaml("a: {b: , c: [{d: }]}");
+        let unmarked = apply(&r, &yaml("e: 1"), Schema::builtin())
+            .unwrap()
+            .unwrap();
+        assert_eq!(unmarked, yaml("a: {b: null, c: [{d: null}]}\ne: 1"));
+    }
+
+    /// An empty value in a flow collection: `""` where no merge walks (kyaml's
+    /// writer), dropped where one does, in the resource and in the patch alike.
+    #[test]
+    fn flow_nulls_without_text_print_as_empty_strings() {
+        let (merged, left) = apply_loaded(
+            r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: d
+            spec:
+              template:
+                metadata: {labels: {a: , b: ~}}
+                spec:
+                  containers:
+                  - {name: c, image: x, args: }
+            "#,
+            r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: d
+            spec:
+              template:
+                spec:
+                  tolerations: [{key: , operator: Exists}, {key: null}]
+                  nodeSelector: {a: }
+                  containers:
+                  - name: c
+                    env: [{name: E, value: }]
+            "#,
+        );
+        assert_eq!(
+            merged,
+            yaml(
+                r#"
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: d
+                spec:
+                  template:
+                    metadata:
+                      labels:
+                        b: null
+                    spec:
+                      containers:
+                      - name: c
+                        image: x
+                        env:
+                        - name: E
+                      nodeSelector: {}
+                      tolerations:
+                      - key: ""
+                        operator: Exists
+                      - key: null
+                "#
+            )
+        );
+        assert_eq!(left.len(), 1);
+        assert!(left[0].flow);
     }
 
     // BEGIN GENERATED kyaml cases (tools/smp-fuzz/make_unit_tests.py)
