@@ -892,14 +892,40 @@ fn is_local_config(r: &Resource) -> bool {
 pub fn load_resources(text: &str, file: &str) -> Result<Vec<Resource>, RenderError> {
     let mut out = Vec::new();
     for doc in yaml::parse_resources(text, file)? {
-        push_resource(doc.value, doc.empty_nulls, file, doc.line, &mut out)?;
+        let items = if doc.items_as_json {
+            Items::Json
+        } else {
+            Items::Nodes
+        };
+        push_resource(
+            doc.value,
+            doc.empty_nulls,
+            None,
+            items,
+            file,
+            doc.line,
+            &mut out,
+        )?;
     }
     Ok(out)
 }
 
+/// How kustomize expands the items of a `*List` (see `yaml::ItemsRoute`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Items {
+    /// As the YAML nodes they are.
+    Nodes,
+    /// Through JSON text: flow collections, and no source texts.
+    Json,
+}
+
+/// Adds a loaded document (or a list item, `within` saying how its list is expanded) to
+/// `out`, expanding lists into their items.
 fn push_resource(
     v: Value,
     empty_nulls: Vec<EmptyNull>,
+    within: Option<Items>,
+    items_route: Items,
     file: &str,
     line: usize,
     out: &mut Vec<Resource>,
@@ -922,7 +948,10 @@ fn push_resource(
             Value::Array(items) => {
                 // The loader marks items only where kustomize keeps them as YAML nodes.
                 let mut per_item: Vec<Vec<EmptyNull>> = vec![Vec::new(); items.len()];
-                for mut e in empty_nulls {
+                for mut e in empty_nulls
+                    .into_iter()
+                    .filter(|_| items_route == Items::Nodes)
+                {
                     if let [PathSeg::Key(k), PathSeg::Index(i), ..] = e.path.as_slice()
                         && k == "items"
                         && let Some(marks) = per_item.get_mut(*i)
@@ -932,13 +961,8 @@ fn push_resource(
                     }
                 }
                 for (item, marks) in items.clone().into_iter().zip(per_item) {
-                    // A list inside is expanded through Go maps: texts are lost.
-                    let nested_list = item
-                        .get("kind")
-                        .and_then(Value::as_str)
-                        .is_some_and(|k| k.ends_with("List"));
-                    let marks = if nested_list { Vec::new() } else { marks };
-                    push_resource(item, marks, file, line, out)?;
+                    // A list inside an item is expanded through JSON.
+                    push_resource(item, marks, Some(items_route), Items::Json, file, line, out)?;
                 }
             }
             Value::Null => {}
@@ -969,6 +993,7 @@ fn push_resource(
     let kind = kind.to_string();
     let mut r = Resource::new(v, file);
     r.empty_nulls = empty_nulls;
+    r.json_text = within == Some(Items::Json);
     if r.name().is_empty() && !has_generate_name {
         return Err(RenderError::Yaml(YamlError {
             file: file.to_string(),

@@ -56,6 +56,7 @@ pub fn apply_patch(
                 value: ops,
                 line: 1,
                 empty_nulls: Vec::new(),
+                items_as_json: false,
             }],
             None => return Err(yaml_err(e)),
         },
@@ -237,11 +238,19 @@ fn smp_one(
         allow_kind_change,
         adopt_api_version,
     };
+    let resource_src = smp::Source {
+        empty_nulls: &r.empty_nulls,
+        json_text: r.json_text,
+    };
+    let patch_src = smp::Source {
+        empty_nulls: &patch.empty_nulls,
+        json_text: false,
+    };
     let merged = smp::apply_to_resource(
         &r.obj,
-        &r.empty_nulls,
+        resource_src,
         &patch.value,
-        &patch.empty_nulls,
+        patch_src,
         Schema::builtin(),
         options,
     )

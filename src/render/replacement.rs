@@ -25,7 +25,7 @@ use serde_json::{Map, Number, Value};
 use super::kustomization::FILE_NAMES;
 use super::resource::{Gvk, Resource, is_cluster_scoped};
 use super::transform::{TransformError, label_selector_matches};
-use super::yaml::{EmptyNull, PathSeg, resolve_plain};
+use super::yaml::{EmptyNull, PathSeg, resolve_plain, value_at_mut};
 
 /// kustomize's `types.DefaultReplacementFieldPath`.
 pub const DEFAULT_FIELD_PATH: &str = "metadata.name";
@@ -1047,7 +1047,7 @@ fn empty_nulls_under(r: &Resource, node: &Value) -> Vec<EmptyNull> {
             if std::ptr::eq(cur, node) {
                 out.push(EmptyNull {
                     path: e.path[depth..].to_vec(),
-                    flow: e.flow,
+                    ..*e
                 });
                 break;
             }
@@ -1129,8 +1129,9 @@ fn copy_to_target(
     };
     let parts = smarter_path_split(fp, ".");
     let mut set_error = None;
-    // Where values were set, and whether the copy is the source node itself.
-    let mut set_at: Vec<(Vec<PathSeg>, bool)> = Vec::new();
+    // Where values were set, whether the copy is the source node itself, and
+    // whether the target is a null left with an empty text.
+    let mut set_at: Vec<(Vec<PathSeg>, bool, bool)> = Vec::new();
     let whole_node =
         matches!(value, Replacing::Node(_)) && options.is_none_or(|o| o.delimiter.is_empty());
     let count = path_match(
@@ -1141,22 +1142,43 @@ fn copy_to_target(
         &mut Vec::new(),
         &mut |node, created, at| {
             let collection = node.is_object() || node.is_array();
-            set_field_value(options, node, created, value)
+            let empty_null = set_field_value(options, node, created, value)
                 .inspect_err(|e| set_error = Some(e.clone()))?;
-            set_at.push((at.to_vec(), whole_node && collection));
+            set_at.push((at.to_vec(), whole_node && collection, empty_null));
             Ok(())
         },
     );
     if let Some(e) = set_error {
         return Err(other(e));
     }
-    for (at, copied) in set_at {
+    for (at, copied, empty_null) in set_at {
         r.empty_nulls.retain(|e| !e.path.starts_with(&at));
-        if copied {
-            r.empty_nulls.extend(empty_nulls.iter().map(|e| EmptyNull {
-                path: at.iter().chain(&e.path).cloned().collect(),
-                flow: e.flow,
-            }));
+        let added: Vec<EmptyNull> = if empty_null {
+            vec![EmptyNull {
+                path: at,
+                flow: false,
+                tagged: false,
+            }]
+        } else if copied {
+            empty_nulls
+                .iter()
+                .map(|e| EmptyNull {
+                    path: at.iter().chain(&e.path).cloned().collect(),
+                    ..*e
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for mut e in added {
+            if r.json_text && !e.flow && !e.tagged {
+                // Printed inside flow collections.
+                if let Some(v) = value_at_mut(&mut r.obj, &e.path) {
+                    *v = Value::String(String::new());
+                }
+                e.flow = true;
+            }
+            r.empty_nulls.push(e);
         }
     }
     match count {
@@ -1171,7 +1193,7 @@ fn set_field_value(
     target: &mut Value,
     created: bool,
     value: &Replacing,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let target_is_scalar = !target.is_object() && !target.is_array();
     let mut value = value.clone();
     if let Some(o) = options.filter(|o| !o.delimiter.is_empty()) {
@@ -1210,13 +1232,15 @@ fn set_field_value(
             Tag::of(target)
         };
         *target = materialize(tag, value.text())?;
-    } else {
-        *target = match value {
-            Replacing::Scalar(tag, text) => materialize(tag, &text)?,
-            Replacing::Node(v) => v,
-        };
+        // A null keeps its tag and now has the source's text: a map's or a
+        // list's is empty, and so is that null's, which a later merge drops.
+        return Ok(tag == Tag::Null && value.text().is_empty());
     }
-    Ok(())
+    *target = match value {
+        Replacing::Scalar(tag, text) => materialize(tag, &text)?,
+        Replacing::Node(v) => v,
+    };
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -207,6 +207,10 @@ pub struct Resource {
     /// merge drops; usually none. Paths may go stale as the object changes: a mark counts
     /// only where its null still is (see `smp`).
     pub empty_nulls: Vec<EmptyNull>,
+    /// kustomize holds this resource as parsed from JSON text (an item of a `*List` it
+    /// expands through JSON): every collection is in flow style, where a null without
+    /// text prints as `""`, and every string is quoted.
+    pub json_text: bool,
 }
 
 impl Resource {
@@ -221,6 +225,7 @@ impl Resource {
             origin: None,
             transformations: Vec::new(),
             empty_nulls: Vec::new(),
+            json_text: false,
         }
     }
 

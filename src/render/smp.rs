@@ -62,7 +62,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::schema::{Schema, SchemaNode};
-use super::yaml::{EmptyNull, PathSeg};
+use super::yaml::{EmptyNull, PathSeg, value_at_mut};
 
 /// Why a patch could not be applied; each mirrors an error kyaml returns.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -104,7 +104,19 @@ pub struct PatchOptions {
 /// Use [`apply_to_resource`] for the kind/name/namespace handling kustomize
 /// wraps around it.
 pub fn apply(resource: &Value, patch: &Value, schema: &Schema) -> Result<Option<Value>, SmpError> {
-    Ok(apply_marked(resource, &[], patch, &[], schema)?.map(|(merged, _)| merged))
+    let none = Source::default();
+    Ok(apply_marked(resource, none, patch, none, schema)?.map(|(merged, _)| merged))
+}
+
+/// What kyaml's nodes hold beyond a document's JSON value, as far as a merge
+/// shows it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Source<'a> {
+    /// The nulls written without text.
+    pub empty_nulls: &'a [EmptyNull],
+    /// Parsed from JSON text (an item of a `*List` kustomize expands through
+    /// JSON): every collection is flow style and every string double-quoted.
+    pub json_text: bool,
 }
 
 /// [`apply`] for documents whose nulls written without text are known (see
@@ -113,9 +125,9 @@ pub fn apply(resource: &Value, patch: &Value, schema: &Schema) -> Result<Option<
 /// nulls left in it.
 pub fn apply_marked(
     resource: &Value,
-    resource_nulls: &[EmptyNull],
+    resource_src: Source,
     patch: &Value,
-    patch_nulls: &[EmptyNull],
+    patch_src: Source,
     schema: &Schema,
 ) -> Result<Option<(Value, Vec<EmptyNull>)>, SmpError> {
     let mut walker = Walker {
@@ -123,17 +135,29 @@ pub fn apply_marked(
         path: Vec::new(),
     };
     let sources = [
-        Some(Rn::new(to_node_marked(resource, resource_nulls, false))),
-        Some(Rn::new(to_node_marked(patch, patch_nulls, true))),
+        Some(Rn::new(to_node_marked(resource, resource_src, false))),
+        Some(Rn::new(to_node_marked(patch, patch_src, true))),
     ];
     let merged = walker.walk(sources, None)?;
     Ok(merged.map(|rn| {
         let mut left = Vec::new();
-        let value = if resource_nulls.is_empty() && patch_nulls.is_empty() {
+        let value = if resource_src.empty_nulls.is_empty() && patch_src.empty_nulls.is_empty() {
             to_value(&rn.node)
         } else {
             to_value_marked(&rn.node, &mut Vec::new(), &mut left)
         };
+        if !resource_src.json_text {
+            return (value, left);
+        }
+        // The whole resource is printed in flow style, where yaml.v3 writes an
+        // untagged empty null as `''`.
+        let mut value = value;
+        for e in left.iter_mut().filter(|e| !e.tagged && !e.flow) {
+            if let Some(v) = value_at_mut(&mut value, &e.path) {
+                *v = Value::String(String::new());
+                e.flow = true;
+            }
+        }
         (value, left)
     }))
 }
@@ -143,9 +167,9 @@ pub fn apply_marked(
 /// resource merged down to nothing is dropped.
 pub fn apply_to_resource(
     resource: &Value,
-    resource_nulls: &[EmptyNull],
+    resource_src: Source,
     patch: &Value,
-    patch_nulls: &[EmptyNull],
+    patch_src: Source,
     schema: &Schema,
     options: PatchOptions,
 ) -> Result<Option<(Value, Vec<EmptyNull>)>, SmpError> {
@@ -164,8 +188,7 @@ pub fn apply_to_resource(
         }
     }
 
-    let Some((mut merged, left)) =
-        apply_marked(resource, resource_nulls, &patch, patch_nulls, schema)?
+    let Some((mut merged, left)) = apply_marked(resource, resource_src, &patch, patch_src, schema)?
     else {
         return Ok(None);
     };
@@ -220,12 +243,16 @@ fn metadata_mut(obj: &mut Map<String, Value>) -> &mut Map<String, Value> {
 type NodeRef = Rc<RefCell<Node>>;
 
 /// A YAML node as kyaml sees it: `Null` is a scalar tagged `!!null`, `EmptyNull` one
-/// whose source text is empty (`key:`; true: in a flow collection, printed as `""`).
+/// whose source text is empty (`key:`; see [`EmptyNull`]).
 #[derive(Clone, Debug)]
 enum Node {
     Null,
-    EmptyNull(bool),
-    Scalar(Value),
+    EmptyNull {
+        flow: bool,
+        tagged: bool,
+    },
+    /// A scalar, and whether its string was written quoted where that is known.
+    Scalar(Value, bool),
     Map(Vec<(String, NodeRef)>),
     Seq(Vec<NodeRef>),
 }
@@ -270,31 +297,46 @@ fn new_node(node: Node) -> NodeRef {
     Rc::new(RefCell::new(node))
 }
 
-fn to_node(value: &Value) -> NodeRef {
+/// The node tree of a value; `quoted`: every string was written quoted (JSON
+/// text), else a string counts as quoted where YAML needs the quotes.
+fn to_node_styled(value: &Value, quoted: bool) -> NodeRef {
     new_node(match value {
         Value::Null => Node::Null,
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => Node::Scalar(value.clone()),
-        Value::Array(items) => Node::Seq(items.iter().map(to_node).collect()),
-        Value::Object(map) => Node::Map(map.iter().map(|(k, v)| (k.clone(), to_node(v))).collect()),
+        Value::String(_) => Node::Scalar(value.clone(), quoted),
+        Value::Bool(_) | Value::Number(_) => Node::Scalar(value.clone(), false),
+        Value::Array(items) => Node::Seq(
+            items
+                .iter()
+                .map(|item| to_node_styled(item, quoted))
+                .collect(),
+        ),
+        Value::Object(map) => Node::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), to_node_styled(v, quoted)))
+                .collect(),
+        ),
     })
 }
 
 /// [`to_node`], with the empty nulls marked where they still are (a mark
 /// whose null was since replaced or moved counts for nothing). A resource
 /// holds a flow one as `""`, a patch as null.
-fn to_node_marked(value: &Value, marks: &[EmptyNull], patch: bool) -> NodeRef {
-    let root = to_node(value);
-    for mark in marks {
+fn to_node_marked(value: &Value, src: Source, patch: bool) -> NodeRef {
+    let root = to_node_styled(value, src.json_text);
+    for mark in src.empty_nulls {
         let Some(node) = node_at(&root, &mark.path) else {
             continue;
         };
         let still_there = match &*node.borrow() {
             Node::Null => !mark.flow || patch,
-            Node::Scalar(Value::String(s)) => s.is_empty() && mark.flow && !patch,
+            Node::Scalar(Value::String(s), _) => s.is_empty() && mark.flow && !patch,
             _ => false,
         };
         if still_there {
-            *node.borrow_mut() = Node::EmptyNull(mark.flow);
+            *node.borrow_mut() = Node::EmptyNull {
+                flow: mark.flow,
+                tagged: mark.tagged,
+            };
         }
     }
     root
@@ -319,9 +361,10 @@ fn node_at(root: &NodeRef, path: &[PathSeg]) -> Option<NodeRef> {
 /// [`to_value`], collecting where empty nulls are left.
 fn to_value_marked(node: &NodeRef, path: &mut Vec<PathSeg>, left: &mut Vec<EmptyNull>) -> Value {
     match &*node.borrow() {
-        Node::EmptyNull(flow) => left.push(EmptyNull {
+        Node::EmptyNull { flow, tagged } => left.push(EmptyNull {
             path: path.clone(),
             flow: *flow,
+            tagged: *tagged,
         }),
         Node::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
@@ -342,16 +385,16 @@ fn to_value_marked(node: &NodeRef, path: &mut Vec<PathSeg>, left: &mut Vec<Empty
             }
             return Value::Object(out);
         }
-        Node::Null | Node::Scalar(_) => {}
+        Node::Null | Node::Scalar(..) => {}
     }
     to_value(node)
 }
 
 fn to_value(node: &NodeRef) -> Value {
     match &*node.borrow() {
-        Node::Null | Node::EmptyNull(false) => Value::Null,
-        Node::EmptyNull(true) => Value::String(String::new()),
-        Node::Scalar(v) => v.clone(),
+        Node::Null | Node::EmptyNull { flow: false, .. } => Value::Null,
+        Node::EmptyNull { flow: true, .. } => Value::String(String::new()),
+        Node::Scalar(v, _) => v.clone(),
         Node::Seq(items) => Value::Array(items.iter().map(to_value).collect()),
         Node::Map(fields) => Value::Object(
             fields
@@ -364,15 +407,15 @@ fn to_value(node: &NodeRef) -> Value {
 
 fn kind(node: &NodeRef) -> Kind {
     match &*node.borrow() {
-        Node::Null | Node::EmptyNull(_) => Kind::Null,
-        Node::Scalar(_) => Kind::Scalar,
+        Node::Null | Node::EmptyNull { .. } => Kind::Null,
+        Node::Scalar(..) => Kind::Scalar,
         Node::Map(_) => Kind::Map,
         Node::Seq(_) => Kind::Seq,
     }
 }
 
 fn is_null(node: &NodeRef) -> bool {
-    matches!(&*node.borrow(), Node::Null | Node::EmptyNull(_))
+    matches!(&*node.borrow(), Node::Null | Node::EmptyNull { .. })
 }
 
 fn missing_or_null(src: Option<&Rn>) -> bool {
@@ -382,7 +425,7 @@ fn missing_or_null(src: Option<&Rn>) -> bool {
 /// kyaml's `IsEmptyMap`: absent, null or `{}`.
 fn is_empty_map(node: &NodeRef) -> bool {
     match &*node.borrow() {
-        Node::Null | Node::EmptyNull(_) => true,
+        Node::Null | Node::EmptyNull { .. } => true,
         Node::Map(fields) => fields.is_empty(),
         _ => false,
     }
@@ -391,10 +434,10 @@ fn is_empty_map(node: &NodeRef) -> bool {
 /// `IsNilOrEmpty`: null, `{}` or `[]`.
 fn nil_or_empty(node: &NodeRef) -> bool {
     match &*node.borrow() {
-        Node::Null | Node::EmptyNull(_) => true,
+        Node::Null | Node::EmptyNull { .. } => true,
         Node::Map(fields) => fields.is_empty(),
         Node::Seq(items) => items.is_empty(),
-        Node::Scalar(_) => false,
+        Node::Scalar(..) => false,
     }
 }
 
@@ -414,8 +457,8 @@ fn scalar_text(value: &Value) -> Option<String> {
 fn text(node: &NodeRef) -> String {
     match &*node.borrow() {
         Node::Null => "null".to_string(),
-        Node::EmptyNull(_) => String::new(),
-        Node::Scalar(v) => scalar_text(v).unwrap_or_default(),
+        Node::EmptyNull { .. } => String::new(),
+        Node::Scalar(v, _) => scalar_text(v).unwrap_or_default(),
         Node::Map(_) | Node::Seq(_) => String::new(),
     }
 }
@@ -507,11 +550,11 @@ fn set_field(map: &NodeRef, name: &str, value: Option<Rn>) {
 /// quoted: it becomes a string. JSON has no styles; a string that YAML could
 /// not have held unquoted is taken to have been quoted.
 fn was_quoted(node: &NodeRef) -> bool {
-    matches!(&*node.borrow(), Node::Scalar(Value::String(s)) if string_needs_quotes(s))
+    matches!(&*node.borrow(), Node::Scalar(Value::String(s), quoted) if *quoted || string_needs_quotes(s))
 }
 
 fn stringify(node: &mut Node) {
-    if let Node::Scalar(v @ (Value::Number(_) | Value::Bool(_))) = node {
+    if let Node::Scalar(v @ (Value::Number(_) | Value::Bool(_)), _) = node {
         *v = Value::String(scalar_text(v).unwrap_or_default());
     }
 }
@@ -813,7 +856,7 @@ impl<'s> Walker<'s> {
             if origin.is_none()
                 && dest
                     .as_ref()
-                    .is_some_and(|d| !matches!(&*d.node.borrow(), Node::EmptyNull(_)))
+                    .is_some_and(|d| !matches!(&*d.node.borrow(), Node::EmptyNull { .. }))
             {
                 // A null the resource spells out survives when the patch
                 // does not mention the field (kustomize issue #4628); one
@@ -1361,7 +1404,7 @@ fn set_key_text(node: &NodeRef, key: &str, value: &str) -> Result<(), NodeError>
             if let Node::Map(fields) = &mut *node.borrow_mut() {
                 fields.push((
                     key.to_string(),
-                    new_node(Node::Scalar(Value::String(value.into()))),
+                    new_node(Node::Scalar(Value::String(value.into()), false)),
                 ));
             }
             Ok(())
@@ -1433,9 +1476,9 @@ mod tests {
     fn on_resource(patch: &str, options: PatchOptions) -> Option<Value> {
         apply_to_resource(
             &yaml(DEPLOYMENT),
-            &[],
+            Source::default(),
             &yaml(patch),
-            &[],
+            Source::default(),
             Schema::builtin(),
             options,
         )
@@ -1532,9 +1575,9 @@ mod tests {
         );
         let got = apply_to_resource(
             &resource,
-            &[],
+            Source::default(),
             &patch,
-            &[],
+            Source::default(),
             Schema::builtin(),
             PatchOptions::default(),
         );
@@ -1667,11 +1710,17 @@ mod tests {
         };
         let r = crate::render::yaml::parse_resources(&body(resource), "r.yaml").unwrap();
         let p = crate::render::yaml::parse_stream(&body(patch), "p.yaml").unwrap();
+        fn src(doc: &crate::render::yaml::Document) -> Source<'_> {
+            Source {
+                empty_nulls: &doc.empty_nulls,
+                json_text: false,
+            }
+        }
         apply_marked(
             &r[0].value,
-            &r[0].empty_nulls,
+            src(&r[0]),
             &p[0].value,
-            &p[0].empty_nulls,
+            src(&p[0]),
             Schema::builtin(),
         )
         .unwrap()
@@ -1751,6 +1800,7 @@ mod tests {
                     .chain([PathSeg::Index(0), PathSeg::Key("key".into())])
                     .collect(),
                 flow: false,
+                tagged: false,
             }]
         );
         // Without the marks (a resource that went through JSON), every null stays.

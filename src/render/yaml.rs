@@ -59,6 +59,18 @@ pub struct Document {
     /// The nulls written without text, which a JSON value cannot tell apart (kio flavours
     /// only; usually none).
     pub empty_nulls: Vec<EmptyNull>,
+    /// kustomize expands this document's `items` through JSON text: they come back as
+    /// flow collections (see [`ItemsRoute`]).
+    pub items_as_json: bool,
+}
+
+/// The value at `path` inside `root`.
+pub fn value_at_mut<'v>(root: &'v mut Value, path: &[PathSeg]) -> Option<&'v mut Value> {
+    path.iter().try_fold(root, |cur, seg| match (cur, seg) {
+        (Value::Object(m), PathSeg::Key(k)) => m.get_mut(k),
+        (Value::Array(a), PathSeg::Index(i)) => a.get_mut(*i),
+        _ => None,
+    })
 }
 
 /// A step into a document: a map key or a list index.
@@ -78,6 +90,9 @@ pub struct EmptyNull {
     /// kustomize prints it as `""` (resources load it so; patches keep the null, which
     /// deletes).
     pub flow: bool,
+    /// Written `!!null`: yaml.v3 writes the tag back, so it prints as null even inside a
+    /// flow collection.
+    pub tagged: bool,
 }
 
 /// Parses a resource file: kyaml's document split, and the values kustomize prints for a
@@ -315,20 +330,27 @@ fn load_piece(
         return Ok(None);
     };
     let actual = items_route(&doc.value, single);
+    let items_as_json = actual == ItemsRoute::Json;
     let loaded = if actual == assumed || (!first.item_sensitive && first.item_error.is_none()) {
         if actual == assumed
             && let Some(e) = first.item_error
         {
             return Err(e);
         }
-        return Ok(Some(doc));
+        return Ok(Some(Document {
+            items_as_json,
+            ..doc
+        }));
     } else {
         load_chunk(piece, file, line_offset, flavor, actual)?
     };
     if let Some(e) = loaded.item_error {
         return Err(e);
     }
-    Ok(loaded.docs.into_iter().next())
+    Ok(loaded.docs.into_iter().next().map(|doc| Document {
+        items_as_json,
+        ..doc
+    }))
 }
 
 /// What kustomize does with the items of this root (see [`ItemsRoute`]).
@@ -579,6 +601,7 @@ impl<'a> Loader<'a> {
                             value,
                             line: vspan.start.line().max(span.start.line()) + self.line_offset,
                             empty_nulls,
+                            items_as_json: false,
                         });
                     }
                     if self.kio() {
@@ -1273,11 +1296,18 @@ impl<'a> Loader<'a> {
         if !self.kio() {
             return Ok((v, kind == Kind::Null));
         }
+        // yaml.v3 writes an untagged empty plain scalar inside a flow collection as `''`
+        // (an explicit `!!null` tag is written back, so that one stays null).
+        let empty_in_flow = ctx.flow
+            && text.is_empty()
+            && style == ScalarStyle::Plain
+            && matches!(tag, None | Some("!"));
         if kind == Kind::Null && text.is_empty() && self.round_trip(ctx) {
             self.sensitive(ctx);
             self.empty_nulls.push(EmptyNull {
                 path: Vec::new(),
-                flow: ctx.flow && style == ScalarStyle::Plain,
+                flow: empty_in_flow,
+                tagged: tag.is_some_and(|t| t != "!"),
             });
         }
         match kind {
@@ -1292,13 +1322,8 @@ impl<'a> Loader<'a> {
                     .into());
             }
             Kind::Null
-                if self.flavor == Flavor::Resource
-                    && ctx.flow
-                    && text.is_empty()
-                    && style == ScalarStyle::Plain
-                    && self.round_trip(ctx) =>
+                if self.flavor == Flavor::Resource && empty_in_flow && self.round_trip(ctx) =>
             {
-                // yaml.v3 writes an empty plain scalar inside a flow collection as `''`.
                 self.sensitive(ctx);
                 return Ok((Value::String(String::new()), false));
             }
@@ -2154,6 +2179,19 @@ mod tests {
         assert_eq!(empty_nulls(&patch[0]), empty_nulls(doc));
         // Files kustomize reads through JSON record none.
         assert!(parse_one(text, "k.yaml").is_ok());
+    }
+
+    #[test]
+    fn a_tagged_empty_null_in_flow_stays_null() {
+        // yaml.v3 writes `!!null` back, and an untagged empty value as `''`.
+        let text = "kind: K\nmetadata: {name: n}\nspec: {a: !!null , b: ! , c: , d: !!str }\n";
+        let doc = &parse_resources(text, "r.yaml").unwrap()[0];
+        assert_eq!(
+            doc.value["spec"],
+            json!({"a": null, "b": "", "c": "", "d": ""})
+        );
+        let marks: Vec<_> = doc.empty_nulls.iter().map(|e| (e.flow, e.tagged)).collect();
+        assert_eq!(marks, [(false, true), (true, false), (true, false)]);
     }
 
     #[test]
