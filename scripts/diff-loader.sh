@@ -5,12 +5,18 @@
 # BOMs, tabs, document markers, comments at the end, nulls in metadata maps,
 # anchors) rendered by both and compared byte for byte.
 #
-# Usage: scripts/diff-loader.sh [-n N] [--seed S] [--jobs J] [--keep DIR] [--show K] [--fixture FILE]
+# `--gen smp` takes the cases from tools/loader-diff/gen_smp.py instead: nulls
+# written without text (`key:`, `{a: }`, `!!null`) under strategic-merge patches,
+# JSON 6902 patches, replacements and overlays.
+#
+# Usage: scripts/diff-loader.sh [-n N] [--seed S] [--jobs J] [--keep DIR] [--show K] [--fixture FILE] [--gen loader|smp]
 #   e.g. scripts/diff-loader.sh -n 2000 --seed 7
 # Defaults: 1000 cases, seed 1, 2 jobs. The same seed gives the same cases.
 # Exit status 1 when any case differs (the first --show ones are printed).
 # `--fixture tests/it/fixtures/loader_kustomize.jsonl -n 400 --seed 1` regenerates
-# the recorded cases that `cargo test --test it loader_kustomize` checks offline.
+# the recorded cases that `cargo test --test it loader_kustomize` checks offline,
+# `--gen smp --fixture tests/it/fixtures/smp_empty_nulls.jsonl -n 200 --seed 1` the
+# second set it checks.
 # Needs Go and Python 3. kustomize is `go install`ed into
 # ~/.cache/kubectl-release/tools/bin when missing (as scripts/bench.sh does); set
 # KUSTOMIZE=/path/to/kustomize to use another binary, KUBECTL_RELEASE=/path to

@@ -16,7 +16,7 @@ use super::kustomization::{
 };
 use super::resource::{Generated, Resource};
 use super::transform;
-use super::yaml::{self, YamlError};
+use super::yaml::{self, EmptyNull, PathSeg, YamlError};
 use super::{RenderError, order, plugins};
 
 /// What accumulates while a kustomization and its bases are walked.
@@ -892,13 +892,40 @@ fn is_local_config(r: &Resource) -> bool {
 pub fn load_resources(text: &str, file: &str) -> Result<Vec<Resource>, RenderError> {
     let mut out = Vec::new();
     for doc in yaml::parse_resources(text, file)? {
-        push_resource(doc.value, file, doc.line, &mut out)?;
+        let items = if doc.items_as_json {
+            Items::Json
+        } else {
+            Items::Nodes
+        };
+        push_resource(
+            doc.value,
+            doc.empty_nulls,
+            None,
+            items,
+            file,
+            doc.line,
+            &mut out,
+        )?;
     }
     Ok(out)
 }
 
+/// How kustomize expands the items of a `*List` (see `yaml::ItemsRoute`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Items {
+    /// As the YAML nodes they are.
+    Nodes,
+    /// Through JSON text: flow collections, and no source texts.
+    Json,
+}
+
+/// Adds a loaded document (or a list item, `within` saying how its list is expanded) to
+/// `out`, expanding lists into their items.
 fn push_resource(
     v: Value,
+    empty_nulls: Vec<EmptyNull>,
+    within: Option<Items>,
+    items_route: Items,
     file: &str,
     line: usize,
     out: &mut Vec<Resource>,
@@ -919,8 +946,23 @@ fn push_resource(
     {
         match items {
             Value::Array(items) => {
-                for item in items.clone() {
-                    push_resource(item, file, line, out)?;
+                // The loader marks items only where kustomize keeps them as YAML nodes.
+                let mut per_item: Vec<Vec<EmptyNull>> = vec![Vec::new(); items.len()];
+                for mut e in empty_nulls
+                    .into_iter()
+                    .filter(|_| items_route == Items::Nodes)
+                {
+                    if let [PathSeg::Key(k), PathSeg::Index(i), ..] = e.path.as_slice()
+                        && k == "items"
+                        && let Some(marks) = per_item.get_mut(*i)
+                    {
+                        e.path.drain(..2);
+                        marks.push(e);
+                    }
+                }
+                for (item, marks) in items.clone().into_iter().zip(per_item) {
+                    // A list inside an item is expanded through JSON.
+                    push_resource(item, marks, Some(items_route), Items::Json, file, line, out)?;
                 }
             }
             Value::Null => {}
@@ -949,7 +991,9 @@ fn push_resource(
         .and_then(|m| m.get("generateName"))
         .is_some();
     let kind = kind.to_string();
-    let r = Resource::new(v, file);
+    let mut r = Resource::new(v, file);
+    r.empty_nulls = empty_nulls;
+    r.json_text = within == Some(Items::Json);
     if r.name().is_empty() && !has_generate_name {
         return Err(RenderError::Yaml(YamlError {
             file: file.to_string(),

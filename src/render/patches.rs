@@ -34,7 +34,7 @@ pub fn apply_strategic_merge_file(
                         .into(),
             });
         }
-        apply_smp_by_id(resources, &doc.value, origin, true)?;
+        apply_smp_by_id(resources, &doc, origin, true)?;
     }
     Ok(())
 }
@@ -55,6 +55,8 @@ pub fn apply_patch(
             Some(ops) => vec![yaml::Document {
                 value: ops,
                 line: 1,
+                empty_nulls: Vec::new(),
+                items_as_json: false,
             }],
             None => return Err(yaml_err(e)),
         },
@@ -75,14 +77,14 @@ pub fn apply_patch(
     }
     for doc in docs {
         match &p.target {
-            None => apply_smp_by_id(resources, &doc.value, origin, false)?,
+            None => apply_smp_by_id(resources, &doc, origin, false)?,
             Some(target) => {
                 for i in matching(resources, target, origin)? {
                     // kustomize keeps the target's name, namespace and kind unless the options allow a change.
                     smp_one(
                         resources,
                         i,
-                        &doc.value,
+                        &doc,
                         origin,
                         p.allow_name_change,
                         p.allow_kind_change,
@@ -145,6 +147,8 @@ fn apply_json6902(
             patch: origin.to_string(),
             message: format!("applying to {before}: {e}"),
         })?;
+        // kustomize sends the object through JSON here: every null now reads `null`.
+        r.empty_nulls.clear();
         if r.cur_id() != before {
             r.prev_ids.push(before);
         }
@@ -155,10 +159,11 @@ fn apply_json6902(
 /// Finds the resource a patch document names (by any id it has had) and merges it in.
 fn apply_smp_by_id(
     resources: &mut Vec<Resource>,
-    patch: &Value,
+    patch_doc: &yaml::Document,
     origin: &str,
     adopt_api_version: bool,
 ) -> Result<(), TransformError> {
+    let patch = &patch_doc.value;
     let kind = patch.get("kind").and_then(Value::as_str).unwrap_or("");
     let api = patch
         .get("apiVersion")
@@ -199,7 +204,7 @@ fn apply_smp_by_id(
             smp_one(
                 resources,
                 candidates[0],
-                patch,
+                patch_doc,
                 origin,
                 false,
                 false,
@@ -220,7 +225,7 @@ fn apply_smp_by_id(
 fn smp_one(
     resources: &mut [Resource],
     i: usize,
-    patch: &Value,
+    patch: &yaml::Document,
     origin: &str,
     allow_name_change: bool,
     allow_kind_change: bool,
@@ -233,17 +238,34 @@ fn smp_one(
         allow_kind_change,
         adopt_api_version,
     };
-    let merged =
-        smp::apply_to_resource(&r.obj, patch, Schema::builtin(), options).map_err(|e| {
-            TransformError::Patch {
-                patch: origin.to_string(),
-                message: format!("applying to {before}: {e}"),
-            }
-        })?;
+    let resource_src = smp::Source {
+        empty_nulls: &r.empty_nulls,
+        json_text: r.json_text,
+    };
+    let patch_src = smp::Source {
+        empty_nulls: &patch.empty_nulls,
+        json_text: false,
+    };
+    let merged = smp::apply_to_resource(
+        &r.obj,
+        resource_src,
+        &patch.value,
+        patch_src,
+        Schema::builtin(),
+        options,
+    )
+    .map_err(|e| TransformError::Patch {
+        patch: origin.to_string(),
+        message: format!("applying to {before}: {e}"),
+    })?;
     match merged {
-        None => r.obj = Value::Null,
-        Some(v) => {
+        None => {
+            r.obj = Value::Null;
+            r.empty_nulls.clear();
+        }
+        Some((v, empty_nulls)) => {
             r.obj = v;
+            r.empty_nulls = empty_nulls;
             if r.cur_id() != before {
                 r.prev_ids.push(before);
             }

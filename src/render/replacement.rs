@@ -25,7 +25,7 @@ use serde_json::{Map, Number, Value};
 use super::kustomization::FILE_NAMES;
 use super::resource::{Gvk, Resource, is_cluster_scoped};
 use super::transform::{TransformError, label_selector_matches};
-use super::yaml::resolve_plain;
+use super::yaml::{EmptyNull, PathSeg, resolve_plain, value_at_mut};
 
 /// kustomize's `types.DefaultReplacementFieldPath`.
 pub const DEFAULT_FIELD_PATH: &str = "metadata.name";
@@ -359,20 +359,21 @@ fn compile(re: &str) -> Result<regex::Regex, String> {
 }
 
 /// Visits every node `path` matches under `node`, creating missing parts when
-/// `create` is set; `f` gets each node and whether it was created untagged.
-/// Returns how many nodes matched.
+/// `create` is set; `f` gets each node, whether it was created untagged, and
+/// where it is (`at` holds the steps to `node`). Returns how many nodes matched.
 fn path_match<F>(
     node: &mut Value,
     path: &[String],
     create: Option<Create>,
     created: bool,
+    at: &mut Vec<PathSeg>,
     f: &mut F,
 ) -> Result<usize, String>
 where
-    F: FnMut(&mut Value, bool) -> Result<(), String>,
+    F: FnMut(&mut Value, bool, &[PathSeg]) -> Result<(), String>,
 {
     let Some(part) = path.first() else {
-        f(node, created)?;
+        f(node, created, at)?;
         return Ok(1);
     };
     let rest = &path[1..];
@@ -399,7 +400,10 @@ where
                 items.len()
             ));
         }
-        return path_match(&mut items[idx], rest, create, fresh, f);
+        at.push(PathSeg::Index(idx));
+        let count = path_match(&mut items[idx], rest, create, fresh, at, f);
+        at.pop();
+        return count;
     }
     if is_list_index(part) {
         let (field, pattern) = split_index_name_value(part)?;
@@ -412,13 +416,18 @@ where
             Value::Null => return Ok(0),
             other => return Err(wrong_kind("SequenceNode", other)),
         };
-        let visit = |items: &mut Vec<Value>, from: usize, f: &mut F| -> Result<usize, String> {
+        let visit = |items: &mut Vec<Value>,
+                     from: usize,
+                     at: &mut Vec<PathSeg>,
+                     f: &mut F|
+         -> Result<usize, String> {
             let mut count = 0;
             for (i, elem) in items.iter_mut().enumerate() {
                 let fresh = i >= from;
+                at.push(PathSeg::Index(i));
                 if field.is_empty() {
                     if re.is_match(match_text(elem).trim()) {
-                        f(elem, fresh)?;
+                        f(elem, fresh, at)?;
                         count += 1;
                     }
                 } else {
@@ -427,13 +436,14 @@ where
                         .and_then(|m| m.get(&field))
                         .is_some_and(|v| re.is_match(match_text(v).trim()));
                     if hit {
-                        count += path_match(elem, rest, create, false, f)?;
+                        count += path_match(elem, rest, create, false, at, f)?;
                     }
                 }
+                at.pop();
             }
             Ok(count)
         };
-        let count = visit(items, usize::MAX, f)?;
+        let count = visit(items, usize::MAX, at, f)?;
         if count > 0 || create.is_none() {
             return Ok(count);
         }
@@ -446,7 +456,7 @@ where
             items.push(Value::Object(m));
         }
         // kustomize searches again and finds the element it just added.
-        return visit(items, from, f);
+        return visit(items, from, at, f);
     }
     if part == "*" {
         let items = match node {
@@ -455,8 +465,10 @@ where
             other => return Err(wrong_kind("SequenceNode", other)),
         };
         let mut count = 0;
-        for elem in items.iter_mut() {
-            count += path_match(elem, rest, create, false, f)?;
+        for (i, elem) in items.iter_mut().enumerate() {
+            at.push(PathSeg::Index(i));
+            count += path_match(elem, rest, create, false, at, f)?;
+            at.pop();
         }
         return Ok(count);
     }
@@ -468,18 +480,22 @@ where
         Value::Null => return Ok(0),
         other => return Err(wrong_kind("MappingNode", other)),
     };
-    if let Some(field) = map.get_mut(part.as_str()) {
-        return path_match(field, rest, create, false, f);
-    }
-    match create {
-        None => Ok(0),
-        Some(leaf) => {
-            let field = map
-                .entry(part.clone())
-                .or_insert_with(|| new_node(part_kind(rest.first(), leaf)));
-            path_match(field, rest, create, true, f)
+    at.push(PathSeg::Key(part.clone()));
+    let count = if let Some(field) = map.get_mut(part.as_str()) {
+        path_match(field, rest, create, false, at, f)
+    } else {
+        match create {
+            None => Ok(0),
+            Some(leaf) => {
+                let field = map
+                    .entry(part.clone())
+                    .or_insert_with(|| new_node(part_kind(rest.first(), leaf)));
+                path_match(field, rest, create, true, at, f)
+            }
         }
-    }
+    };
+    at.pop();
+    count
 }
 
 // ---------------------------------------------------------------------------
@@ -954,18 +970,20 @@ pub fn apply(
                 "replacements must specify a source and at least one target",
             ));
         };
-        let value = get_replacement(resources, source)?;
+        let (value, empty_nulls) = get_replacement(resources, source)?;
         for t in targets {
-            apply_target(resources, &value, t)?;
+            apply_target(resources, &value, &empty_nulls, t)?;
         }
     }
     Ok(())
 }
 
+/// The value to copy, with the empty nulls inside it (paths relative to it):
+/// kyaml copies the source node, texts and all.
 fn get_replacement(
     resources: &[Resource],
     source: &mut Source,
-) -> Result<Replacing, TransformError> {
+) -> Result<(Replacing, Vec<EmptyNull>), TransformError> {
     let mut found: Option<&Resource> = None;
     for r in resources.iter().filter(|r| r.obj.is_object()) {
         if ids_of(r).iter().any(|id| id.selected_by(&source.id)) {
@@ -984,10 +1002,13 @@ fn get_replacement(
     let parts = smarter_path_split(&source.field_path, ".");
     let node = lookup(&r.obj, &parts)
         .map_err(|e| other(format!("error looking up replacement source: {e}")))?;
+    let empty_nulls = node.map(|n| empty_nulls_under(r, n)).unwrap_or_default();
     let node = match node {
         None | Some(Value::Null) => None,
         Some(Value::Object(m)) if m.is_empty() => None,
         Some(Value::Array(a)) if a.is_empty() => None,
+        // An empty null in a flow collection, which the resource holds as "".
+        Some(_) if empty_nulls.iter().any(|e| e.path.is_empty()) => None,
         Some(n) => Some(n),
     };
     let Some(node) = node else {
@@ -998,7 +1019,7 @@ fn get_replacement(
     };
     let value = Replacing::from_value(node);
     let Some(o) = source.options.as_ref().filter(|o| !o.delimiter.is_empty()) else {
-        return Ok(value);
+        return Ok((value, empty_nulls));
     };
     let Replacing::Scalar(tag, text) = &value else {
         return Err(other("delimiter option can only be used with scalar nodes"));
@@ -1010,15 +1031,44 @@ fn get_replacement(
             o.index
         )));
     }
-    Ok(Replacing::Scalar(
-        *tag,
-        pieces[o.index as usize].to_string(),
+    Ok((
+        Replacing::Scalar(*tag, pieces[o.index as usize].to_string()),
+        Vec::new(),
     ))
+}
+
+/// The resource's empty nulls at or below `node` (a value inside `r.obj`),
+/// with paths relative to it.
+fn empty_nulls_under(r: &Resource, node: &Value) -> Vec<EmptyNull> {
+    let mut out = Vec::new();
+    for e in &r.empty_nulls {
+        let mut cur = &r.obj;
+        for depth in 0..=e.path.len() {
+            if std::ptr::eq(cur, node) {
+                out.push(EmptyNull {
+                    path: e.path[depth..].to_vec(),
+                    ..*e
+                });
+                break;
+            }
+            let next = match (cur, e.path.get(depth)) {
+                (Value::Object(m), Some(PathSeg::Key(k))) => m.get(k),
+                (Value::Array(a), Some(PathSeg::Index(i))) => a.get(*i),
+                _ => None,
+            };
+            let Some(next) = next else {
+                break;
+            };
+            cur = next;
+        }
+    }
+    out
 }
 
 fn apply_target(
     resources: &mut [Resource],
     value: &Replacing,
+    empty_nulls: &[EmptyNull],
     t: &Target,
 ) -> Result<(), TransformError> {
     let Some(select) = &t.select else {
@@ -1058,7 +1108,7 @@ fn apply_target(
             continue;
         }
         for fp in paths {
-            copy_to_target(r, value, fp, t.options.as_ref())?;
+            copy_to_target(r, value, empty_nulls, fp, t.options.as_ref())?;
         }
     }
     Ok(())
@@ -1067,6 +1117,7 @@ fn apply_target(
 fn copy_to_target(
     r: &mut Resource,
     value: &Replacing,
+    empty_nulls: &[EmptyNull],
     fp: &str,
     options: Option<&Options>,
 ) -> Result<(), TransformError> {
@@ -1078,11 +1129,57 @@ fn copy_to_target(
     };
     let parts = smarter_path_split(fp, ".");
     let mut set_error = None;
-    let count = path_match(&mut r.obj, &parts, create, false, &mut |node, created| {
-        set_field_value(options, node, created, value).inspect_err(|e| set_error = Some(e.clone()))
-    });
+    // Where values were set, whether the copy is the source node itself, and
+    // whether the target is a null left with an empty text.
+    let mut set_at: Vec<(Vec<PathSeg>, bool, bool)> = Vec::new();
+    let whole_node =
+        matches!(value, Replacing::Node(_)) && options.is_none_or(|o| o.delimiter.is_empty());
+    let count = path_match(
+        &mut r.obj,
+        &parts,
+        create,
+        false,
+        &mut Vec::new(),
+        &mut |node, created, at| {
+            let collection = node.is_object() || node.is_array();
+            let empty_null = set_field_value(options, node, created, value)
+                .inspect_err(|e| set_error = Some(e.clone()))?;
+            set_at.push((at.to_vec(), whole_node && collection, empty_null));
+            Ok(())
+        },
+    );
     if let Some(e) = set_error {
         return Err(other(e));
+    }
+    for (at, copied, empty_null) in set_at {
+        r.empty_nulls.retain(|e| !e.path.starts_with(&at));
+        let added: Vec<EmptyNull> = if empty_null {
+            vec![EmptyNull {
+                path: at,
+                flow: false,
+                tagged: false,
+            }]
+        } else if copied {
+            empty_nulls
+                .iter()
+                .map(|e| EmptyNull {
+                    path: at.iter().chain(&e.path).cloned().collect(),
+                    ..*e
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for mut e in added {
+            if r.json_text && !e.flow && !e.tagged {
+                // Printed inside flow collections.
+                if let Some(v) = value_at_mut(&mut r.obj, &e.path) {
+                    *v = Value::String(String::new());
+                }
+                e.flow = true;
+            }
+            r.empty_nulls.push(e);
+        }
     }
     match count {
         Err(e) => Err(other(format!("{what}: {e}"))),
@@ -1096,7 +1193,7 @@ fn set_field_value(
     target: &mut Value,
     created: bool,
     value: &Replacing,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let target_is_scalar = !target.is_object() && !target.is_array();
     let mut value = value.clone();
     if let Some(o) = options.filter(|o| !o.delimiter.is_empty()) {
@@ -1135,13 +1232,15 @@ fn set_field_value(
             Tag::of(target)
         };
         *target = materialize(tag, value.text())?;
-    } else {
-        *target = match value {
-            Replacing::Scalar(tag, text) => materialize(tag, &text)?,
-            Replacing::Node(v) => v,
-        };
+        // A null keeps its tag and now has the source's text: a map's or a
+        // list's is empty, and so is that null's, which a later merge drops.
+        return Ok(tag == Tag::Null && value.text().is_empty());
     }
-    Ok(())
+    *target = match value {
+        Replacing::Scalar(tag, text) => materialize(tag, &text)?,
+        Replacing::Node(v) => v,
+    };
+    Ok(false)
 }
 
 #[cfg(test)]

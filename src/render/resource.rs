@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 
+use super::yaml::EmptyNull;
+
 /// Group, version and kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Gvk {
@@ -201,6 +203,14 @@ pub struct Resource {
     pub origin: Option<String>,
     /// Transformations applied, as `(configuredIn, kind)`, for `buildMetadata: [transformerAnnotations]`.
     pub transformations: Vec<(String, String)>,
+    /// Nulls kyaml still holds with an empty source text (`key:`), which a strategic
+    /// merge drops; usually none. Paths may go stale as the object changes: a mark counts
+    /// only where its null still is (see `smp`).
+    pub empty_nulls: Vec<EmptyNull>,
+    /// kustomize holds this resource as parsed from JSON text (an item of a `*List` it
+    /// expands through JSON): every collection is in flow style, where a null without
+    /// text prints as `""`, and every string is quoted.
+    pub json_text: bool,
 }
 
 impl Resource {
@@ -214,6 +224,8 @@ impl Resource {
             source: source.into(),
             origin: None,
             transformations: Vec::new(),
+            empty_nulls: Vec::new(),
+            json_text: false,
         }
     }
 

@@ -42,11 +42,18 @@
 //! merging at all, though an embedded object naming its own apiVersion and
 //! kind gets that type's schema.
 //!
+//! A null the resource writes without text (`key:`, `{a: }`, `!!null`) is
+//! dropped where the walk reaches it and the patch does not name it, while
+//! `key: null` or `~` stays (kyaml's `MakePersistentNullNode` keeps a null only
+//! when its source text is not empty). The walk reaches every map of the
+//! resource and the elements of merged lists, not lists replaced whole. JSON
+//! values cannot tell these nulls apart, so the loader records where they are
+//! ([`EmptyNull`]) and [`apply_marked`] takes and returns those marks.
+//!
 //! Not reproduced: per-field schemas from `# {"$openapi": ...}` comments,
-//! custom/CRD OpenAPI (kustomization `openapi:`/`crds:`), and what a JSON value
-//! cannot carry: an empty `key:` (kyaml drops it, `key: null` is kept), and
-//! scalar styles, which are inferred (a string is taken to have been quoted
-//! exactly when YAML requires quotes).
+//! custom/CRD OpenAPI (kustomization `openapi:`/`crds:`), and scalar styles,
+//! which are inferred (a string is taken to have been quoted exactly when YAML
+//! requires quotes).
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -55,6 +62,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::schema::{Schema, SchemaNode};
+use super::yaml::{EmptyNull, PathSeg, value_at_mut};
 
 /// Why a patch could not be applied; each mirrors an error kyaml returns.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -96,16 +104,62 @@ pub struct PatchOptions {
 /// Use [`apply_to_resource`] for the kind/name/namespace handling kustomize
 /// wraps around it.
 pub fn apply(resource: &Value, patch: &Value, schema: &Schema) -> Result<Option<Value>, SmpError> {
+    let none = Source::default();
+    Ok(apply_marked(resource, none, patch, none, schema)?.map(|(merged, _)| merged))
+}
+
+/// What kyaml's nodes hold beyond a document's JSON value, as far as a merge
+/// shows it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Source<'a> {
+    /// The nulls written without text.
+    pub empty_nulls: &'a [EmptyNull],
+    /// Parsed from JSON text (an item of a `*List` kustomize expands through
+    /// JSON): every collection is flow style and every string double-quoted.
+    pub json_text: bool,
+}
+
+/// [`apply`] for documents whose nulls written without text are known (see
+/// [`EmptyNull`]): such a null in the resource is dropped where the merge walks
+/// and the patch does not mention it. Returns the merged value with the empty
+/// nulls left in it.
+pub fn apply_marked(
+    resource: &Value,
+    resource_src: Source,
+    patch: &Value,
+    patch_src: Source,
+    schema: &Schema,
+) -> Result<Option<(Value, Vec<EmptyNull>)>, SmpError> {
     let mut walker = Walker {
         schema,
         path: Vec::new(),
     };
     let sources = [
-        Some(Rn::new(to_node(resource))),
-        Some(Rn::new(to_node(patch))),
+        Some(Rn::new(to_node_marked(resource, resource_src, false))),
+        Some(Rn::new(to_node_marked(patch, patch_src, true))),
     ];
     let merged = walker.walk(sources, None)?;
-    Ok(merged.map(|rn| to_value(&rn.node)))
+    Ok(merged.map(|rn| {
+        let mut left = Vec::new();
+        let value = if resource_src.empty_nulls.is_empty() && patch_src.empty_nulls.is_empty() {
+            to_value(&rn.node)
+        } else {
+            to_value_marked(&rn.node, &mut Vec::new(), &mut left)
+        };
+        if !resource_src.json_text {
+            return (value, left);
+        }
+        // The whole resource is printed in flow style, where yaml.v3 writes an
+        // untagged empty null as `''`.
+        let mut value = value;
+        for e in left.iter_mut().filter(|e| !e.tagged && !e.flow) {
+            if let Some(v) = value_at_mut(&mut value, &e.path) {
+                *v = Value::String(String::new());
+                e.flow = true;
+            }
+        }
+        (value, left)
+    }))
 }
 
 /// [`apply`] plus what kustomize's `Resource.ApplySmPatch` does around it:
@@ -113,10 +167,12 @@ pub fn apply(resource: &Value, patch: &Value, schema: &Schema) -> Result<Option<
 /// resource merged down to nothing is dropped.
 pub fn apply_to_resource(
     resource: &Value,
+    resource_src: Source,
     patch: &Value,
+    patch_src: Source,
     schema: &Schema,
     options: PatchOptions,
-) -> Result<Option<Value>, SmpError> {
+) -> Result<Option<(Value, Vec<EmptyNull>)>, SmpError> {
     let kind = str_field(resource, &["kind"]);
     let name = str_field(resource, &["metadata", "name"]);
     let namespace = str_field(resource, &["metadata", "namespace"]);
@@ -132,14 +188,15 @@ pub fn apply_to_resource(
         }
     }
 
-    let Some(mut merged) = apply(resource, &patch, schema)? else {
+    let Some((mut merged, left)) = apply_marked(resource, resource_src, &patch, patch_src, schema)?
+    else {
         return Ok(None);
     };
     if merged.as_object().is_some_and(Map::is_empty) || merged.is_null() {
         return Ok(None);
     }
     let Value::Object(obj) = &mut merged else {
-        return Ok(Some(merged));
+        return Ok(Some((merged, left)));
     };
     if !options.allow_kind_change {
         obj.insert("kind".into(), Value::String(kind));
@@ -154,7 +211,7 @@ pub fn apply_to_resource(
     } else {
         metadata_mut(obj).insert("namespace".into(), Value::String(namespace));
     }
-    Ok(Some(merged))
+    Ok(Some((merged, left)))
 }
 
 /// kyaml's `GetValue`-style string of a field, "" when absent.
@@ -185,11 +242,17 @@ fn metadata_mut(obj: &mut Map<String, Value>) -> &mut Map<String, Value> {
 
 type NodeRef = Rc<RefCell<Node>>;
 
-/// A YAML node as kyaml sees it: `Null` is a scalar tagged `!!null`.
+/// A YAML node as kyaml sees it: `Null` is a scalar tagged `!!null`, `EmptyNull` one
+/// whose source text is empty (`key:`; see [`EmptyNull`]).
 #[derive(Clone, Debug)]
 enum Node {
     Null,
-    Scalar(Value),
+    EmptyNull {
+        flow: bool,
+        tagged: bool,
+    },
+    /// A scalar, and whether its string was written quoted where that is known.
+    Scalar(Value, bool),
     Map(Vec<(String, NodeRef)>),
     Seq(Vec<NodeRef>),
 }
@@ -234,19 +297,104 @@ fn new_node(node: Node) -> NodeRef {
     Rc::new(RefCell::new(node))
 }
 
-fn to_node(value: &Value) -> NodeRef {
+/// The node tree of a value; `quoted`: every string was written quoted (JSON
+/// text), else a string counts as quoted where YAML needs the quotes.
+fn to_node_styled(value: &Value, quoted: bool) -> NodeRef {
     new_node(match value {
         Value::Null => Node::Null,
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => Node::Scalar(value.clone()),
-        Value::Array(items) => Node::Seq(items.iter().map(to_node).collect()),
-        Value::Object(map) => Node::Map(map.iter().map(|(k, v)| (k.clone(), to_node(v))).collect()),
+        Value::String(_) => Node::Scalar(value.clone(), quoted),
+        Value::Bool(_) | Value::Number(_) => Node::Scalar(value.clone(), false),
+        Value::Array(items) => Node::Seq(
+            items
+                .iter()
+                .map(|item| to_node_styled(item, quoted))
+                .collect(),
+        ),
+        Value::Object(map) => Node::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), to_node_styled(v, quoted)))
+                .collect(),
+        ),
     })
+}
+
+/// [`to_node`], with the empty nulls marked where they still are (a mark
+/// whose null was since replaced or moved counts for nothing). A resource
+/// holds a flow one as `""`, a patch as null.
+fn to_node_marked(value: &Value, src: Source, patch: bool) -> NodeRef {
+    let root = to_node_styled(value, src.json_text);
+    for mark in src.empty_nulls {
+        let Some(node) = node_at(&root, &mark.path) else {
+            continue;
+        };
+        let still_there = match &*node.borrow() {
+            Node::Null => !mark.flow || patch,
+            Node::Scalar(Value::String(s), _) => s.is_empty() && mark.flow && !patch,
+            _ => false,
+        };
+        if still_there {
+            *node.borrow_mut() = Node::EmptyNull {
+                flow: mark.flow,
+                tagged: mark.tagged,
+            };
+        }
+    }
+    root
+}
+
+fn node_at(root: &NodeRef, path: &[PathSeg]) -> Option<NodeRef> {
+    let mut cur = root.clone();
+    for seg in path {
+        let next = match (&*cur.borrow(), seg) {
+            (Node::Map(fields), PathSeg::Key(k)) => fields
+                .iter()
+                .find(|(name, _)| name == k)
+                .map(|(_, v)| v.clone()),
+            (Node::Seq(items), PathSeg::Index(i)) => items.get(*i).cloned(),
+            _ => None,
+        }?;
+        cur = next;
+    }
+    Some(cur)
+}
+
+/// [`to_value`], collecting where empty nulls are left.
+fn to_value_marked(node: &NodeRef, path: &mut Vec<PathSeg>, left: &mut Vec<EmptyNull>) -> Value {
+    match &*node.borrow() {
+        Node::EmptyNull { flow, tagged } => left.push(EmptyNull {
+            path: path.clone(),
+            flow: *flow,
+            tagged: *tagged,
+        }),
+        Node::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathSeg::Index(i));
+                out.push(to_value_marked(item, path, left));
+                path.pop();
+            }
+            return Value::Array(out);
+        }
+        Node::Map(fields) => {
+            let mut out = Map::new();
+            for (k, v) in fields {
+                path.push(PathSeg::Key(k.clone()));
+                let value = to_value_marked(v, path, left);
+                path.pop();
+                out.insert(k.clone(), value);
+            }
+            return Value::Object(out);
+        }
+        Node::Null | Node::Scalar(..) => {}
+    }
+    to_value(node)
 }
 
 fn to_value(node: &NodeRef) -> Value {
     match &*node.borrow() {
-        Node::Null => Value::Null,
-        Node::Scalar(v) => v.clone(),
+        Node::Null | Node::EmptyNull { flow: false, .. } => Value::Null,
+        Node::EmptyNull { flow: true, .. } => Value::String(String::new()),
+        Node::Scalar(v, _) => v.clone(),
         Node::Seq(items) => Value::Array(items.iter().map(to_value).collect()),
         Node::Map(fields) => Value::Object(
             fields
@@ -259,15 +407,15 @@ fn to_value(node: &NodeRef) -> Value {
 
 fn kind(node: &NodeRef) -> Kind {
     match &*node.borrow() {
-        Node::Null => Kind::Null,
-        Node::Scalar(_) => Kind::Scalar,
+        Node::Null | Node::EmptyNull { .. } => Kind::Null,
+        Node::Scalar(..) => Kind::Scalar,
         Node::Map(_) => Kind::Map,
         Node::Seq(_) => Kind::Seq,
     }
 }
 
 fn is_null(node: &NodeRef) -> bool {
-    matches!(&*node.borrow(), Node::Null)
+    matches!(&*node.borrow(), Node::Null | Node::EmptyNull { .. })
 }
 
 fn missing_or_null(src: Option<&Rn>) -> bool {
@@ -277,7 +425,7 @@ fn missing_or_null(src: Option<&Rn>) -> bool {
 /// kyaml's `IsEmptyMap`: absent, null or `{}`.
 fn is_empty_map(node: &NodeRef) -> bool {
     match &*node.borrow() {
-        Node::Null => true,
+        Node::Null | Node::EmptyNull { .. } => true,
         Node::Map(fields) => fields.is_empty(),
         _ => false,
     }
@@ -286,10 +434,10 @@ fn is_empty_map(node: &NodeRef) -> bool {
 /// `IsNilOrEmpty`: null, `{}` or `[]`.
 fn nil_or_empty(node: &NodeRef) -> bool {
     match &*node.borrow() {
-        Node::Null => true,
+        Node::Null | Node::EmptyNull { .. } => true,
         Node::Map(fields) => fields.is_empty(),
         Node::Seq(items) => items.is_empty(),
-        Node::Scalar(_) => false,
+        Node::Scalar(..) => false,
     }
 }
 
@@ -309,7 +457,8 @@ fn scalar_text(value: &Value) -> Option<String> {
 fn text(node: &NodeRef) -> String {
     match &*node.borrow() {
         Node::Null => "null".to_string(),
-        Node::Scalar(v) => scalar_text(v).unwrap_or_default(),
+        Node::EmptyNull { .. } => String::new(),
+        Node::Scalar(v, _) => scalar_text(v).unwrap_or_default(),
         Node::Map(_) | Node::Seq(_) => String::new(),
     }
 }
@@ -401,11 +550,11 @@ fn set_field(map: &NodeRef, name: &str, value: Option<Rn>) {
 /// quoted: it becomes a string. JSON has no styles; a string that YAML could
 /// not have held unquoted is taken to have been quoted.
 fn was_quoted(node: &NodeRef) -> bool {
-    matches!(&*node.borrow(), Node::Scalar(Value::String(s)) if string_needs_quotes(s))
+    matches!(&*node.borrow(), Node::Scalar(Value::String(s), quoted) if *quoted || string_needs_quotes(s))
 }
 
 fn stringify(node: &mut Node) {
-    if let Node::Scalar(v @ (Value::Number(_) | Value::Bool(_))) = node {
+    if let Node::Scalar(v @ (Value::Number(_) | Value::Bool(_)), _) = node {
         *v = Value::String(scalar_text(v).unwrap_or_default());
     }
 }
@@ -704,9 +853,14 @@ impl<'s> Walker<'s> {
             if directive == Directive::Delete {
                 return Ok(None);
             }
-            if origin.is_none() && dest.is_some() {
+            if origin.is_none()
+                && dest
+                    .as_ref()
+                    .is_some_and(|d| !matches!(&*d.node.borrow(), Node::EmptyNull { .. }))
+            {
                 // A null the resource spells out survives when the patch
-                // does not mention the field (kustomize issue #4628).
+                // does not mention the field (kustomize issue #4628); one
+                // written with no text (`key:`) does not.
                 return Ok(Some(Rn {
                     node: new_node(Node::Null),
                     keep: true,
@@ -1250,7 +1404,7 @@ fn set_key_text(node: &NodeRef, key: &str, value: &str) -> Result<(), NodeError>
             if let Node::Map(fields) = &mut *node.borrow_mut() {
                 fields.push((
                     key.to_string(),
-                    new_node(Node::Scalar(Value::String(value.into()))),
+                    new_node(Node::Scalar(Value::String(value.into()), false)),
                 ));
             }
             Ok(())
@@ -1320,8 +1474,16 @@ mod tests {
     "#;
 
     fn on_resource(patch: &str, options: PatchOptions) -> Option<Value> {
-        apply_to_resource(&yaml(DEPLOYMENT), &yaml(patch), Schema::builtin(), options)
-            .expect("patch applies")
+        apply_to_resource(
+            &yaml(DEPLOYMENT),
+            Source::default(),
+            &yaml(patch),
+            Source::default(),
+            Schema::builtin(),
+            options,
+        )
+        .expect("patch applies")
+        .map(|(merged, _)| merged)
     }
 
     /// kustomize api/resource/resource.go ApplySmPatch; api/krusty/gvknpatch_test.go
@@ -1413,11 +1575,13 @@ mod tests {
         );
         let got = apply_to_resource(
             &resource,
+            Source::default(),
             &patch,
+            Source::default(),
             Schema::builtin(),
             PatchOptions::default(),
         );
-        assert_eq!(got, Ok(Some(resource)));
+        assert_eq!(got, Ok(Some((resource, Vec::new()))));
     }
 
     /// api/krusty/multiplepatch_test.go TestSmpDeleteOnResource.
@@ -1528,6 +1692,186 @@ mod tests {
         let got = apply(&resource, &patch, Schema::builtin()).expect("merges");
         let want = serde_json::json!({"data": {"a": "9090", "b": 7, "c": "false"}});
         assert_eq!(got, Some(want));
+    }
+
+    /// Resource and patch read as kustomize reads them, so that nulls written
+    /// without text are known; the merged value and the empty nulls left.
+    fn apply_loaded(resource: &str, patch: &str) -> (Value, Vec<EmptyNull>) {
+        let body = |text: &str| {
+            let indent = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.len() - l.trim_start().len())
+                .min()
+                .unwrap_or(0);
+            text.lines()
+                .map(|l| l.get(indent..).unwrap_or("").to_string() + "\n")
+                .collect::<String>()
+        };
+        let r = crate::render::yaml::parse_resources(&body(resource), "r.yaml").unwrap();
+        let p = crate::render::yaml::parse_stream(&body(patch), "p.yaml").unwrap();
+        fn src(doc: &crate::render::yaml::Document) -> Source<'_> {
+            Source {
+                empty_nulls: &doc.empty_nulls,
+                json_text: false,
+            }
+        }
+        apply_marked(
+            &r[0].value,
+            src(&r[0]),
+            &p[0].value,
+            src(&p[0]),
+            Schema::builtin(),
+        )
+        .unwrap()
+        .unwrap()
+    }
+
+    const UNRELATED_PATCH: &str = r#"
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: d
+        spec:
+          replicas: 2
+    "#;
+
+    /// kubeflow/manifests common/istio: kustomize v5.5.0 prints `nodeAffinity: {}`,
+    /// drops `args` and keeps `nodeSelector: null` and the tolerations' nulls.
+    #[test]
+    fn nulls_without_text_go_where_the_merge_walks() {
+        let (merged, left) = apply_loaded(
+            r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: d
+            spec:
+              template:
+                spec:
+                  affinity:
+                    nodeAffinity:
+                      preferredDuringSchedulingIgnoredDuringExecution:
+                  nodeSelector: null
+                  a1: ~
+                  a2: !!null
+                  tolerations:
+                  - key:
+                    value: null
+                  containers:
+                  - name: c
+                    image: x
+                    args:
+            "#,
+            UNRELATED_PATCH,
+        );
+        assert_eq!(
+            merged,
+            yaml(
+                r#"
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: d
+                spec:
+                  replicas: 2
+                  template:
+                    spec:
+                      affinity:
+                        nodeAffinity: {}
+                      nodeSelector: null
+                      a1: null
+                      tolerations:
+                      - key: null
+                        value: null
+                      containers:
+                      - name: c
+                        image: x
+                "#
+            )
+        );
+        // The toleration's null is still one without text, for a later merge.
+        assert_eq!(
+            left,
+            [EmptyNull {
+                path: ["spec", "template", "spec", "tolerations"]
+                    .map(|k| PathSeg::Key(k.into()))
+                    .into_iter()
+                    .chain([PathSeg::Index(0), PathSeg::Key("key".into())])
+                    .collect(),
+                flow: false,
+                tagged: false,
+            }]
+        );
+        // Without the marks (a resource that went through JSON), every null stays.
+        let r = yaml("a: {b: , c: [{d: }]}");
+        let unmarked = apply(&r, &yaml("e: 1"), Schema::builtin())
+            .unwrap()
+            .unwrap();
+        assert_eq!(unmarked, yaml("a: {b: null, c: [{d: null}]}\ne: 1"));
+    }
+
+    /// An empty value in a flow collection: `""` where no merge walks (kyaml's
+    /// writer), dropped where one does, in the resource and in the patch alike.
+    #[test]
+    fn flow_nulls_without_text_print_as_empty_strings() {
+        let (merged, left) = apply_loaded(
+            r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: d
+            spec:
+              template:
+                metadata: {labels: {a: , b: ~}}
+                spec:
+                  containers:
+                  - {name: c, image: x, args: }
+            "#,
+            r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: d
+            spec:
+              template:
+                spec:
+                  tolerations: [{key: , operator: Exists}, {key: null}]
+                  nodeSelector: {a: }
+                  containers:
+                  - name: c
+                    env: [{name: E, value: }]
+            "#,
+        );
+        assert_eq!(
+            merged,
+            yaml(
+                r#"
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: d
+                spec:
+                  template:
+                    metadata:
+                      labels:
+                        b: null
+                    spec:
+                      containers:
+                      - name: c
+                        image: x
+                        env:
+                        - name: E
+                      nodeSelector: {}
+                      tolerations:
+                      - key: ""
+                        operator: Exists
+                      - key: null
+                "#
+            )
+        );
+        assert_eq!(left.len(), 1);
+        assert!(left[0].flow);
     }
 
     // BEGIN GENERATED kyaml cases (tools/smp-fuzz/make_unit_tests.py)

@@ -22,7 +22,10 @@
 //!   `~` is `"~"`), as kustomize rewrites annotations as strings; an annotations field that
 //!   is null or not a map is dropped;
 //! - a list's items are read as kustomize expands them (a lone `List` as YAML nodes, other
-//!   `*List` kinds through JSON).
+//!   `*List` kinds through JSON);
+//! - a null written without text (`key:`) is a null like `key: null`, but kyaml keeps the
+//!   empty text and a strategic merge drops such nulls, so their paths are recorded
+//!   ([`EmptyNull`]; nothing is recorded for a document without one).
 //!
 //! Files kustomize reads with sigs.k8s.io/yaml instead (kustomization files, JSON 6902
 //! patches) get only the scanner and resolver rules ([`parse_one`]). Positions are kept for
@@ -53,6 +56,43 @@ pub struct YamlError {
 pub struct Document {
     pub value: Value,
     pub line: usize,
+    /// The nulls written without text, which a JSON value cannot tell apart (kio flavours
+    /// only; usually none).
+    pub empty_nulls: Vec<EmptyNull>,
+    /// kustomize expands this document's `items` through JSON text: they come back as
+    /// flow collections (see [`ItemsRoute`]).
+    pub items_as_json: bool,
+}
+
+/// The value at `path` inside `root`.
+pub fn value_at_mut<'v>(root: &'v mut Value, path: &[PathSeg]) -> Option<&'v mut Value> {
+    path.iter().try_fold(root, |cur, seg| match (cur, seg) {
+        (Value::Object(m), PathSeg::Key(k)) => m.get_mut(k),
+        (Value::Array(a), PathSeg::Index(i)) => a.get_mut(*i),
+        _ => None,
+    })
+}
+
+/// A step into a document: a map key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+/// A null with no text (`key:`, `{a: }`, `!!null`). kyaml keeps a null's source text, and
+/// its strategic merge keeps a null the patch does not mention only when that text is not
+/// empty (`key: null` stays, `key:` goes), so the loader records where these are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmptyNull {
+    pub path: Vec<PathSeg>,
+    /// Written as an empty plain scalar in a flow collection: where no merge drops it,
+    /// kustomize prints it as `""` (resources load it so; patches keep the null, which
+    /// deletes).
+    pub flow: bool,
+    /// Written `!!null`: yaml.v3 writes the tag back, so it prints as null even inside a
+    /// flow collection.
+    pub tagged: bool,
 }
 
 /// Parses a resource file: kyaml's document split, and the values kustomize prints for a
@@ -179,6 +219,8 @@ struct Anchored {
     value: Value,
     /// The source text of a scalar and whether it resolved to null.
     scalar: Option<(String, bool)>,
+    /// The empty nulls in it, paths relative to it (reversed, as while loading).
+    empty_nulls: Vec<EmptyNull>,
 }
 
 /// Where the last scalar value read ends, and what matters about it for
@@ -288,20 +330,27 @@ fn load_piece(
         return Ok(None);
     };
     let actual = items_route(&doc.value, single);
+    let items_as_json = actual == ItemsRoute::Json;
     let loaded = if actual == assumed || (!first.item_sensitive && first.item_error.is_none()) {
         if actual == assumed
             && let Some(e) = first.item_error
         {
             return Err(e);
         }
-        return Ok(Some(doc));
+        return Ok(Some(Document {
+            items_as_json,
+            ..doc
+        }));
     } else {
         load_chunk(piece, file, line_offset, flavor, actual)?
     };
     if let Some(e) = loaded.item_error {
         return Err(e);
     }
-    Ok(loaded.docs.into_iter().next())
+    Ok(loaded.docs.into_iter().next().map(|doc| Document {
+        items_as_json,
+        ..doc
+    }))
 }
 
 /// What kustomize does with the items of this root (see [`ItemsRoute`]).
@@ -386,6 +435,9 @@ struct Loader<'a> {
     /// Where scalars and flow collections are, when a line starts with a tab (see
     /// `Loader::check_line_start_tabs`).
     tab_scan: Option<TabScan>,
+    /// The empty nulls of the document being read. A path is built leaf first while its
+    /// node's ancestors return, and reversed when the document ends.
+    empty_nulls: Vec<EmptyNull>,
 }
 
 /// Source ranges for `Loader::check_line_start_tabs`.
@@ -420,6 +472,7 @@ impl<'a> Loader<'a> {
             item_error: None,
             last_scalar: None,
             tab_scan: has_line_start_tab(src).then(TabScan::default),
+            empty_nulls: Vec::new(),
         }
     }
 
@@ -539,10 +592,16 @@ impl<'a> Loader<'a> {
                         self.trailing_comment_quirk(&mut v);
                         v
                     };
+                    let mut empty_nulls = std::mem::take(&mut self.empty_nulls);
                     if !value.is_null() {
+                        for e in &mut empty_nulls {
+                            e.path.reverse();
+                        }
                         docs.push(Document {
                             value,
                             line: vspan.start.line().max(span.start.line()) + self.line_offset,
+                            empty_nulls,
+                            items_as_json: false,
                         });
                     }
                     if self.kio() {
@@ -808,6 +867,7 @@ impl<'a> Loader<'a> {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag_name(tag.as_deref());
                 let text = source_text(text, style, span);
+                let marks = self.empty_nulls.len();
                 let (v, is_null) = self.scalar(&text, style, tag.as_deref(), span, ctx)?;
                 if anchor != 0 {
                     self.anchors.insert(
@@ -815,6 +875,7 @@ impl<'a> Loader<'a> {
                         Anchored {
                             value: v.clone(),
                             scalar: Some((text.into_owned(), is_null)),
+                            empty_nulls: self.empty_nulls[marks..].to_vec(),
                         },
                     );
                 }
@@ -833,7 +894,14 @@ impl<'a> Loader<'a> {
                     self.sensitive(ctx);
                     return Ok(v);
                 }
-                Ok(a.value.clone())
+                // kyaml replaces an alias with a copy of its anchor's node, source
+                // texts and all.
+                let v = a.value.clone();
+                if !a.empty_nulls.is_empty() {
+                    let marks = a.empty_nulls.clone();
+                    self.empty_nulls.extend(marks);
+                }
+                Ok(v)
             }
             Event::SequenceStart(style, anchor, _) => {
                 let flow = if ctx.place == Place::MergeSource {
@@ -855,6 +923,7 @@ impl<'a> Loader<'a> {
                         self.dash_column(span)
                     },
                 };
+                let marks = self.empty_nulls.len();
                 let mut items = Vec::new();
                 loop {
                     let (ev, s) = self.next()?;
@@ -864,11 +933,17 @@ impl<'a> Loader<'a> {
                         }
                         break;
                     }
+                    let item_marks = self.empty_nulls.len();
                     items.push(self.node(ev, s, item_ctx)?);
+                    let index = items.len() - 1;
+                    for e in &mut self.empty_nulls[item_marks..] {
+                        e.path.push(PathSeg::Index(index));
+                    }
                 }
                 let mut v = Value::Array(items);
                 if ctx.place == Place::AnnotationValue && self.annotation_text(ctx) {
                     v = Value::String(String::new());
+                    self.empty_nulls.truncate(marks);
                     self.sensitive(ctx);
                 }
                 if anchor != 0 {
@@ -877,15 +952,18 @@ impl<'a> Loader<'a> {
                         Anchored {
                             value: v.clone(),
                             scalar: None,
+                            empty_nulls: self.empty_nulls[marks..].to_vec(),
                         },
                     );
                 }
                 Ok(v)
             }
             Event::MappingStart(style, anchor, _) => {
+                let marks = self.empty_nulls.len();
                 let mut v = self.mapping(style, span, ctx)?;
                 if ctx.place == Place::AnnotationValue && self.annotation_text(ctx) {
                     v = Value::String(String::new());
+                    self.empty_nulls.truncate(marks);
                     self.sensitive(ctx);
                 }
                 if anchor != 0 {
@@ -894,6 +972,7 @@ impl<'a> Loader<'a> {
                         Anchored {
                             value: v.clone(),
                             scalar: None,
+                            empty_nulls: self.empty_nulls[marks..].to_vec(),
                         },
                     );
                 }
@@ -911,7 +990,8 @@ impl<'a> Loader<'a> {
             ctx.flow || style == StructureStyle::Flow
         };
         let mut map = Map::new();
-        let mut merges: Vec<(Value, Span)> = Vec::new();
+        // Each merge value with the range of `empty_nulls` it added.
+        let mut merges: Vec<(Value, Span, Range<usize>)> = Vec::new();
         loop {
             let (kev, kspan) = self.next()?;
             if matches!(kev, Event::MappingEnd) {
@@ -928,13 +1008,15 @@ impl<'a> Loader<'a> {
                         place: Place::MergeSource,
                         ..self.child_ctx(ctx, "<<", span, flow)
                     };
+                    let marks = self.empty_nulls.len();
                     let value = self.node(vev, vspan, child)?;
-                    merges.push((value, vspan));
+                    merges.push((value, vspan, marks..self.empty_nulls.len()));
                     continue;
                 }
                 Key::Str(k) => k,
             };
             let child = self.child_ctx(ctx, &key, span, flow);
+            let marks = self.empty_nulls.len();
             let value = self.node(vev, vspan, child)?;
             if ctx.place == Place::Annotations
                 && let Some(last) = &mut self.last_scalar
@@ -963,6 +1045,7 @@ impl<'a> Loader<'a> {
                         )
                         .into());
                 }
+                self.empty_nulls.truncate(marks);
                 continue;
             }
             if map.contains_key(&key) && self.flavor != Flavor::YamlToJson {
@@ -970,17 +1053,27 @@ impl<'a> Loader<'a> {
                     .err_at(Some(kspan), format!("mapping key {key:?} already defined"))
                     .into());
             }
+            for e in &mut self.empty_nulls[marks..] {
+                e.path.push(PathSeg::Key(key.clone()));
+            }
             map.insert(key, value);
         }
         // Merge keys fill in what the mapping does not set itself.
-        for (merged, mspan) in merges {
+        let ranges: Vec<(Range<usize>, bool)> = merges
+            .iter()
+            .map(|(v, _, r)| (r.clone(), v.is_array()))
+            .collect();
+        let track = ranges.iter().any(|(r, _)| !r.is_empty());
+        // (merge, item of a merged list, key) of each entry merged in, when that matters.
+        let mut merged_in: Vec<(usize, Option<usize>, String)> = Vec::new();
+        for (mi, (merged, mspan, _)) in merges.into_iter().enumerate() {
             let sources = match merged {
-                Value::Object(m) => vec![m],
+                Value::Object(m) => vec![(None, m)],
                 Value::Array(items) => {
                     let mut out = Vec::new();
-                    for item in items {
+                    for (j, item) in items.into_iter().enumerate() {
                         match item {
-                            Value::Object(m) => out.push(m),
+                            Value::Object(m) => out.push((Some(j), m)),
                             _ => {
                                 return Err(self
                                     .err_at(
@@ -1002,13 +1095,61 @@ impl<'a> Loader<'a> {
                         .into());
                 }
             };
-            for src in sources {
+            for (j, src) in sources {
                 for (k, v) in src {
-                    map.entry(k).or_insert(v);
+                    if let serde_json::map::Entry::Vacant(e) = map.entry(k) {
+                        if track {
+                            merged_in.push((mi, j, e.key().clone()));
+                        }
+                        e.insert(v);
+                    }
                 }
             }
         }
+        if track {
+            self.move_merged_empty_nulls(&ranges, &merged_in);
+        }
         Ok(Value::Object(map))
+    }
+
+    /// Re-roots the empty nulls read in merge values (`<<`) at the mapping they were merged
+    /// into, dropping those of entries the mapping already had. `ranges` are the marks each
+    /// merge value added and whether it was a list of maps.
+    fn move_merged_empty_nulls(
+        &mut self,
+        ranges: &[(Range<usize>, bool)],
+        merged_in: &[(usize, Option<usize>, String)],
+    ) {
+        let first = ranges.iter().map(|(r, _)| r.start).min().unwrap_or(0);
+        let tail = self.empty_nulls.split_off(first);
+        for (offset, mut e) in tail.into_iter().enumerate() {
+            let Some(mi) = ranges
+                .iter()
+                .position(|(r, _)| r.contains(&(first + offset)))
+            else {
+                self.empty_nulls.push(e);
+                continue;
+            };
+            // The path is still reversed: the merge value's own steps come last.
+            let item = match (ranges[mi].1, e.path.pop()) {
+                (true, Some(PathSeg::Index(j))) => Some(j),
+                (false, Some(seg)) => {
+                    e.path.push(seg);
+                    None
+                }
+                _ => continue,
+            };
+            let Some(PathSeg::Key(k)) = e.path.pop() else {
+                continue;
+            };
+            if merged_in
+                .iter()
+                .any(|(m, j, key)| *m == mi && *j == item && *key == k)
+            {
+                e.path.push(PathSeg::Key(k));
+                self.empty_nulls.push(e);
+            }
+        }
     }
 
     /// A mapping key. In kio flavours keys must be strings once yaml.v3 resolves them
@@ -1029,6 +1170,7 @@ impl<'a> Loader<'a> {
                         Anchored {
                             value: v,
                             scalar: Some((text.to_string(), is_null)),
+                            empty_nulls: Vec::new(),
                         },
                     );
                 }
@@ -1154,6 +1296,20 @@ impl<'a> Loader<'a> {
         if !self.kio() {
             return Ok((v, kind == Kind::Null));
         }
+        // yaml.v3 writes an untagged empty plain scalar inside a flow collection as `''`
+        // (an explicit `!!null` tag is written back, so that one stays null).
+        let empty_in_flow = ctx.flow
+            && text.is_empty()
+            && style == ScalarStyle::Plain
+            && matches!(tag, None | Some("!"));
+        if kind == Kind::Null && text.is_empty() && self.round_trip(ctx) {
+            self.sensitive(ctx);
+            self.empty_nulls.push(EmptyNull {
+                path: Vec::new(),
+                flow: empty_in_flow,
+                tagged: tag.is_some_and(|t| t != "!"),
+            });
+        }
         match kind {
             Kind::NonFinite => {
                 return Err(self
@@ -1166,13 +1322,8 @@ impl<'a> Loader<'a> {
                     .into());
             }
             Kind::Null
-                if self.flavor == Flavor::Resource
-                    && ctx.flow
-                    && text.is_empty()
-                    && style == ScalarStyle::Plain
-                    && self.round_trip(ctx) =>
+                if self.flavor == Flavor::Resource && empty_in_flow && self.round_trip(ctx) =>
             {
-                // yaml.v3 writes an empty plain scalar inside a flow collection as `''`.
                 self.sensitive(ctx);
                 return Ok((Value::String(String::new()), false));
             }
@@ -1976,6 +2127,98 @@ mod tests {
         let v = one("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\nlist: [*b]\n");
         assert_eq!(v["other"], json!({"y": 3, "x": 1}));
         assert_eq!(v["list"][0], json!({"x": 1, "y": 2}));
+    }
+
+    /// The empty nulls of a document, as `(pointer, flow)`.
+    fn empty_nulls(doc: &Document) -> Vec<(String, bool)> {
+        let mut out: Vec<(String, bool)> = doc
+            .empty_nulls
+            .iter()
+            .map(|e| {
+                let path: String = e
+                    .path
+                    .iter()
+                    .map(|s| match s {
+                        PathSeg::Key(k) => format!("/{k}"),
+                        PathSeg::Index(i) => format!("/{i}"),
+                    })
+                    .collect();
+                (path, e.flow)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn records_nulls_written_without_text() {
+        let text = "kind: K\nmetadata:\n  name: n\n  annotations:\n    a:\n  labels: {l: }\nspec:\n  a:\n  b: ~\n  c: null\n  d: !!null\n  e: !!null ''\n  f: [x, {g: , h: ~}]\n  i:\n  - \n  - k: &e\n    j: *e\n";
+        let docs = parse_resources(text, "r.yaml").unwrap();
+        let doc = &docs[0];
+        // Annotations are rewritten as strings by kustomize; `~` and `null` have text.
+        assert_eq!(
+            empty_nulls(doc),
+            [
+                ("/metadata/labels/l", true),
+                ("/spec/a", false),
+                ("/spec/d", false),
+                ("/spec/e", false),
+                ("/spec/f/1/g", true),
+                ("/spec/i/0", false),
+                ("/spec/i/1/j", false),
+                ("/spec/i/1/k", false),
+            ]
+            .map(|(p, f)| (p.to_string(), f))
+        );
+        // A resource holds a flow one as kustomize prints it when no merge drops it.
+        assert_eq!(doc.value["metadata"]["labels"]["l"], json!(""));
+        assert_eq!(doc.value["spec"]["a"], Value::Null);
+        // A patch keeps it null: a null there deletes.
+        let patch = parse_stream(text, "p.yaml").unwrap();
+        assert_eq!(patch[0].value["metadata"]["labels"]["l"], Value::Null);
+        assert_eq!(empty_nulls(&patch[0]), empty_nulls(doc));
+        // Files kustomize reads through JSON record none.
+        assert!(parse_one(text, "k.yaml").is_ok());
+    }
+
+    #[test]
+    fn a_tagged_empty_null_in_flow_stays_null() {
+        // yaml.v3 writes `!!null` back, and an untagged empty value as `''`.
+        let text = "kind: K\nmetadata: {name: n}\nspec: {a: !!null , b: ! , c: , d: !!str }\n";
+        let doc = &parse_resources(text, "r.yaml").unwrap()[0];
+        assert_eq!(
+            doc.value["spec"],
+            json!({"a": null, "b": "", "c": "", "d": ""})
+        );
+        let marks: Vec<_> = doc.empty_nulls.iter().map(|e| (e.flow, e.tagged)).collect();
+        assert_eq!(marks, [(false, true), (true, false), (true, false)]);
+    }
+
+    #[test]
+    fn empty_nulls_follow_merge_keys_and_list_items() {
+        let text = "kind: K\nmetadata: {name: n}\nbase: &b\n  x:\n  y:\n  z: 1\nspec:\n  <<: [{w: }, *b]\n  y: 2\n";
+        let doc = &parse_resources(text, "r.yaml").unwrap()[0];
+        // `y` is the mapping's own; `x` and `w` come from the merge, and are written in
+        // the block mapping they are merged into.
+        assert_eq!(
+            empty_nulls(doc),
+            [
+                ("/base/x", false),
+                ("/base/y", false),
+                ("/spec/w", false),
+                ("/spec/x", false)
+            ]
+            .map(|(p, f)| (p.to_string(), f))
+        );
+        assert_eq!(doc.value["spec"]["w"], Value::Null);
+        // Items kustomize reads as YAML nodes keep their marks; items of other `*List`
+        // kinds go through JSON, which loses the texts.
+        let list = "apiVersion: v1\nkind: List\nitems:\n- kind: K\n  metadata: {name: a}\n  a:\n";
+        let doc = &parse_resources(list, "l.yaml").unwrap()[0];
+        assert_eq!(empty_nulls(doc), [("/items/0/a".to_string(), false)]);
+        let other = list.replace("kind: List", "kind: KList");
+        let doc = &parse_resources(&other, "l.yaml").unwrap()[0];
+        assert_eq!(empty_nulls(doc), []);
     }
 
     #[test]

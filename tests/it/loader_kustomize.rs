@@ -7,6 +7,12 @@
 //! `kustomize build` printed for each, or its error. `scripts/diff-loader.sh` regenerates
 //! it (see its header) and runs larger comparisons against the real binary; point
 //! `LOADER_KUSTOMIZE_CASES` at another such file to check it here.
+//!
+//! `tests/it/fixtures/smp_empty_nulls.jsonl` holds 200 targets of
+//! `tools/loader-diff/gen_smp.py` (seed 1: nulls written without text, `key:`, `{a: }`,
+//! `!!null`, beside `null` and `~`, through anchors, merge keys and lists, under
+//! strategic-merge patches, JSON 6902 patches, replacements and overlays), recorded with
+//! `scripts/diff-loader.sh --gen smp -n 200 --seed 1 --fixture ...`.
 
 use std::path::{Path, PathBuf};
 
@@ -17,11 +23,24 @@ use serde_json::Value;
 fn renders_like_kustomize_on_recorded_cases() {
     let path = std::env::var_os("LOADER_KUSTOMIZE_CASES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/it/fixtures/loader_kustomize.jsonl")
-        });
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        .unwrap_or_else(|| fixture("loader_kustomize.jsonl"));
+    check_recorded(&path);
+}
+
+#[test]
+fn strategic_merges_drop_nulls_without_text_like_kustomize() {
+    check_recorded(&fixture("smp_empty_nulls.jsonl"));
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/fixtures")
+        .join(name)
+}
+
+/// Renders every recorded case and compares with what kustomize printed.
+fn check_recorded(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let (mut total, mut errors) = (0, 0);
     let mut failures = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {

@@ -4,7 +4,10 @@ kustomize v5.5.0 and by `kubectl-release render -k`, compared byte for byte.
 Run it through scripts/diff-loader.sh, which builds and finds both binaries.
 
 usage: run.py --kustomize BIN --ours BIN [-n N] [--seed S] [--jobs J]
-              [--keep DIR] [--show K] [--fixture FILE]
+              [--keep DIR] [--show K] [--fixture FILE] [--gen loader|smp]
+
+--gen smp takes the cases from gen_smp.py (nulls written without text under
+strategic-merge patches) instead of gen.py.
 
 Prints counts (cases, equal, differing, errors on both sides, errors on one
 side only), the features over-represented among differing cases, and the
@@ -26,6 +29,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
+import gen_smp  # noqa: E402
+
+GENERATORS = {"loader": gen, "smp": gen_smp}
 
 
 def run(cmd):
@@ -42,7 +48,9 @@ def compare(args, case, root):
     d = os.path.join(root, case["name"])
     os.makedirs(d, exist_ok=True)
     for name, text in case["files"].items():
-        with open(os.path.join(d, name), "w", encoding="utf-8", newline="") as f:
+        path = os.path.join(d, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
     krc, kout, kerr = run([args.kustomize, "build", d])
     orc, oout, oerr = run([args.ours, "render", "-k", d])
@@ -89,10 +97,11 @@ def main():
     ap.add_argument("--keep")
     ap.add_argument("--show", type=int, default=5)
     ap.add_argument("--fixture")
+    ap.add_argument("--gen", choices=sorted(GENERATORS), default="loader")
     args = ap.parse_args()
 
     root = args.keep or tempfile.mkdtemp(prefix="diff-loader-")
-    cases = [gen.make(args.seed, i) for i in range(args.n)]
+    cases = [GENERATORS[args.gen].make(args.seed, i) for i in range(args.n)]
     t0 = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         results = list(ex.map(lambda c: compare(args, c, root), cases))
@@ -101,7 +110,7 @@ def main():
     counts = collections.Counter(r["verdict"] for r in results)
     bad = [r for r in results if r["verdict"] in ("differ", "error ours only", "error kustomize only")]
     keep = args.keep or bad_count(results)
-    print(f"loader differential: seed {args.seed}, {len(results)} cases in {elapsed:.1f} s "
+    print(f"loader differential ({args.gen}): seed {args.seed}, {len(results)} cases in {elapsed:.1f} s "
           f"({args.jobs} jobs)" + (f"; cases under {root}" if keep else ""))
     for v in ("equal", "differ", "errors both", "error ours only", "error kustomize only"):
         print(f"  {v:22} {counts.get(v, 0)}")
