@@ -34,7 +34,7 @@ use crate::argocd::release::{ArgoDelivery, Change};
 use crate::cluster::{Cluster, ClusterError, records};
 use crate::image::registry::{Client as Registry, ImageRef};
 use crate::release::event::{Event, Observer};
-use crate::release::record::{Actor, Status, WorkloadRef};
+use crate::release::record::{Actor, Record, Status, WorkloadRef};
 use crate::release::{
     self, Cancellation, Gates, OnFailure, OnInterrupt, Outcome, ReleaseError, Request,
 };
@@ -83,6 +83,8 @@ pub struct Wanted {
     pub received: Instant,
     /// The journal entry of this release.
     pub entry: u64,
+    /// Taking over this unfinished release (see [`super::adopt`]) instead.
+    pub resume: Option<Box<Record>>,
 }
 
 #[derive(Default)]
@@ -184,6 +186,7 @@ pub fn notify(
             via: via.to_string(),
             received,
             entry: id,
+            resume: None,
         };
         shared.journal.release(entry(
             id,
@@ -251,6 +254,59 @@ pub fn notify(
         });
     }
     out
+}
+
+/// Takes over an unfinished release (see [`super::adopt`]) unless this replica
+/// is busy with the workload.
+pub fn resume(shared: &Arc<Shared>, rec: Record) {
+    let id = shared.journal.id();
+    let holder = rec
+        .holder
+        .clone()
+        .unwrap_or_else(|| "an unknown holder".into());
+    let new = rec
+        .images
+        .first()
+        .map(|i| i.new.clone())
+        .unwrap_or_default();
+    let target = Target {
+        workload: rec.workload.clone(),
+        image_name: crate::image::name_of(&new).to_string(),
+        tag: crate::image::tag_of(&new).unwrap_or("").to_string(),
+        containers: rec.images.iter().map(|i| i.container.clone()).collect(),
+        reason: Reason::Resumed {
+            revision: rec.revision,
+            holder: holder.clone(),
+        },
+        argocd_app: None,
+    };
+    let w = Wanted {
+        target,
+        digest: crate::image::digest_of(&new).map(str::to_string),
+        via: format!(
+            "webhook: resuming revision {} ({holder} left it {})",
+            rec.revision,
+            rec.status.as_str()
+        ),
+        received: Instant::now(),
+        entry: id,
+        resume: Some(Box::new(rec)),
+    };
+    {
+        let mut slots = shared.slots();
+        let slot = slots.entry(w.target.workload.clone()).or_default();
+        if slot.running || shared.stopping.is_cancelled() {
+            return;
+        }
+        slot.running = true;
+    }
+    shared.journal.release(entry(id, 0, &w, new));
+    shared.log.info(
+        "resume",
+        serde_json::json!({"release": id, "workload": w.target.workload.to_string(), "via": w.via}),
+    );
+    let s = shared.clone();
+    shared.tasks.spawn(drive(s, w));
 }
 
 /// Runs a workload's releases until its slot has nothing pending.
@@ -413,6 +469,10 @@ async fn attempt(shared: &Shared, w: &Wanted) -> Step1 {
         shared.metrics.running.dec();
     });
 
+    if let Some(rec) = &w.resume {
+        return resume_one(shared, w, rec, &finish).await;
+    }
+
     // 1. The digest: from the payload, else the registry's for the tag now.
     let digest = match &w.digest {
         Some(d) => d.clone(),
@@ -514,7 +574,7 @@ async fn attempt(shared: &Shared, w: &Wanted) -> Step1 {
     // 4. How it is delivered: a commit Argo CD syncs, or a live patch.
     let env = match &t.reason {
         Reason::Env { index, .. } => shared.tracked.get(*index),
-        Reason::Keel { .. } => None,
+        Reason::Keel { .. } | Reason::Resumed { .. } => None,
     };
     let through_argo = match (env, &shared.write_back) {
         (Some(e), Some(wb)) => e.argocd.clone().map(|a| (e, wb, a)),
@@ -577,6 +637,106 @@ async fn attempt(shared: &Shared, w: &Wanted) -> Step1 {
         None => release::run(c, &req, &obs, &cancel).await,
     };
     match outcome {
+        Err(ReleaseError::Cluster(ClusterError::Locked { holder, .. })) => Step1::Locked(holder),
+        other => {
+            conclude(shared, other, &finish);
+            Step1::Done
+        }
+    }
+}
+
+/// Takes over an unfinished release: the same change, already live, gated again.
+async fn resume_one(
+    shared: &Shared,
+    w: &Wanted,
+    rec: &Record,
+    finish: &(dyn Fn(State, Option<String>) + Sync),
+) -> Step1 {
+    let c = &shared.cluster;
+    // Still the newest and still unfinished? (Another replica may have taken it over.)
+    match records::records(c, &rec.workload).await {
+        Ok((recs, _)) => match recs.iter().max_by_key(|r| r.revision) {
+            Some(n) if n.revision == rec.revision && super::adopt::unfinished(n) => {}
+            Some(n) => {
+                finish(
+                    State::Noop,
+                    Some(format!(
+                        "revision {} was taken care of already (the newest is revision {}, {})",
+                        rec.revision,
+                        n.revision,
+                        n.status.as_str()
+                    )),
+                );
+                return Step1::Done;
+            }
+            None => {
+                finish(State::Noop, Some("the records are gone".into()));
+                return Step1::Done;
+            }
+        },
+        Err(e) => {
+            finish(State::Error, Some(e.to_string()));
+            return Step1::Done;
+        }
+    }
+    let plan = release::plan::plan_undo(rec).reversed();
+    shared.journal.update(w.entry, |e| {
+        e.from = rec.images.iter().map(|i| i.old.clone()).collect();
+    });
+    let env = rec
+        .env
+        .as_ref()
+        .and_then(|e| shared.tracked.iter().find(|t| &t.env == e));
+    let req = Request {
+        plans: vec![plan],
+        env: rec.env.clone(),
+        gates: env
+            .map(|e| e.gates.clone())
+            .unwrap_or_else(|| shared.gates.clone()),
+        on_failure: OnFailure::Undo,
+        on_interrupt: OnInterrupt::Leave,
+        undo_of: None,
+        actor: Actor {
+            via: Some(w.via.clone()),
+            ..shared.actor.clone()
+        },
+    };
+    let cancel = Cancellation::new();
+    if let Some(s) = shared.slots().get_mut(&rec.workload) {
+        s.cancel = Some(cancel.clone());
+    }
+    let obs = Obs {
+        shared,
+        entry: w.entry,
+        received: w.received,
+    };
+    let outcome = release::run_with(c, &req, &super::adopt::AlreadyDelivered, &obs, &cancel).await;
+    match outcome {
+        Err(ReleaseError::Cluster(ClusterError::Locked { holder, .. })) => {
+            // Whoever holds it now takes care of it; if that holder is gone too, its
+            // record is looked at again when the Lease expires.
+            finish(
+                State::Noop,
+                Some(format!(
+                    "{holder} holds the workload's Lease; it takes care of it"
+                )),
+            );
+            Step1::Done
+        }
+        other => {
+            conclude(shared, other, finish);
+            Step1::Done
+        }
+    }
+}
+
+/// Records how a release through the engine ended.
+fn conclude(
+    shared: &Shared,
+    outcome: Result<Outcome, ReleaseError>,
+    finish: &(dyn Fn(State, Option<String>) + Sync),
+) {
+    match outcome {
         Ok(o) => {
             let state = match &o {
                 Outcome::Succeeded => State::Succeeded,
@@ -593,13 +753,8 @@ async fn attempt(shared: &Shared, w: &Wanted) -> Step1 {
                 other => Some(other.to_string()),
             };
             finish(state, message);
-            Step1::Done
         }
-        Err(ReleaseError::Cluster(ClusterError::Locked { holder, .. })) => Step1::Locked(holder),
-        Err(e) => {
-            finish(State::Error, Some(e.to_string()));
-            Step1::Done
-        }
+        Err(e) => finish(State::Error, Some(e.to_string())),
     }
 }
 

@@ -16,6 +16,7 @@
 //! certificate is given. SIGTERM stops accepting, lets running releases finish
 //! for a grace period, then interrupts them (recorded, left in place).
 
+pub mod adopt;
 pub mod auth;
 pub mod coordinator;
 pub mod journal;
@@ -474,10 +475,14 @@ pub async fn run(shared: Arc<Shared>, settings: Settings) -> Result<(), WebhookE
     let (ready_tx, ready_rx) = tokio::sync::watch::channel(false);
     {
         let cache = cache.clone();
+        let adopt_shared = shared.clone();
+        let adopt_namespaces = settings.namespaces.clone();
         tokio::spawn(async move {
             cache.ready().await;
             log.info("watches-synced", json!({"workloads": cache.len()}));
             let _ = ready_tx.send(true);
+            // Releases left unfinished (by this server before a restart, or another replica).
+            adopt::start(adopt_shared, &adopt_namespaces);
         });
     }
     let app = App {

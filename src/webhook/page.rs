@@ -66,6 +66,7 @@ fn reason(r: &Reason) -> String {
     match r {
         Reason::Keel { policy } => format!("keel.sh/policy {policy}"),
         Reason::Env { env, .. } => format!("environment {env}"),
+        Reason::Resumed { revision, holder } => format!("resuming revision {revision} of {holder}"),
     }
 }
 

@@ -52,6 +52,8 @@ pub enum Reason {
         #[serde(skip)]
         index: usize,
     },
+    /// Taking over release `revision`, which `holder` left unfinished.
+    Resumed { revision: u64, holder: String },
 }
 
 /// A workload to release, and what in it.

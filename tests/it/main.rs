@@ -17,3 +17,4 @@ mod set_image;
 mod smp_kyaml;
 mod support;
 mod testenv_contract;
+mod webhook;
