@@ -1033,3 +1033,187 @@ fn the_deploy_manifests_render() {
     find("ClusterRoleBinding");
     find("PodDisruptionBudget");
 }
+
+/// Keel's native notification with the digest.
+async fn notify_digest(srv: &Server, name: &str, tag: &str, digest: &str) -> Vec<u64> {
+    let body = json!({"name": name, "tag": tag, "digest": digest}).to_string();
+    let (status, v) = srv.post("/v1/webhooks/native", &body).await;
+    assert_eq!(status, 200, "{v}");
+    Server::release_ids(&v)
+}
+
+/// `--write-back` on the real Argo CD: the dev environment is an Application with
+/// self-heal, so a live patch would be put back; the digest goes into the dev
+/// overlay as a commit that Argo CD syncs, and a crashing build is a revert that
+/// Argo CD syncs. Without `--write-back` the server refuses to patch the workload.
+#[tokio::test(flavor = "multi_thread")]
+async fn write_back_through_argocd_with_self_heal() {
+    use crate::argocd_testenv::{app_spec, example_repo, git_in};
+    use crate::support::argocd::{ArgoCd, TestApp};
+    let te = TestEnv::connect().await;
+    let argocd = ArgoCd::connect().await;
+    let ns = te.ns("wh-argo").await;
+    let work = example_repo(&ns);
+    let dev = work.path().join("envs/dev");
+    for (file, from, to) in [
+        (
+            "kustomization.yaml",
+            "namespace: acme-dev",
+            format!("namespace: {}", ns.name()),
+        ),
+        (
+            "namespace.yaml",
+            "name: acme-dev",
+            format!("name: {}", ns.name()),
+        ),
+    ] {
+        let p = dev.join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{file}");
+        std::fs::write(&p, text.replace(from, &to)).unwrap();
+    }
+    std::fs::write(
+        work.path().join("kubectl-release.yaml"),
+        format!(
+            "environments:\n  dev:\n    path: envs/dev\n    cluster:\n      namespace: {ns}\n    argocd:\n      application: {ns}\n    images:\n      - name: ghcr.io/acme/api\n        policy: \"track: dev\"\n    gates:\n      readinessTimeout: 6s\n      timeout: 120s\n  prod:\n    path: envs/prod\n",
+            ns = ns.name()
+        ),
+    )
+    .unwrap();
+    let (url, commit) = argocd.push_new_repo(work.path(), &ns);
+    git_in(work.path(), &["remote", "add", "origin", &url]);
+    git_in(work.path(), &["fetch", "-q", "origin"]);
+    git_in(work.path(), &["branch", "-q", "-u", "origin/main"]);
+    let app = TestApp::create(
+        &te.client,
+        &argocd,
+        &ns,
+        app_spec(
+            &url,
+            "envs/dev",
+            &ns,
+            json!({ "plugin": { "name": "kubectl-release" } }),
+        ),
+    )
+    .await;
+    let sync = Duration::from_secs(180);
+    app.wait_synced_healthy(&te.client, &argocd, &commit, sync)
+        .await;
+    wait_rolled_out(&te, &ns, "api", "ghcr.io/acme/api:dev").await;
+
+    let opts = |extra: &[&str]| {
+        let mut o = Options::new(&ns)
+            .args(["--env", "dev"])
+            .args(extra.iter().copied());
+        o.cwd = Some(work.path().to_path_buf());
+        o
+    };
+
+    // Without --write-back: refused, nothing patched (self-heal would undo it).
+    let d0 = unique_digest("argo-0");
+    let srv = Server::start(opts(&[])).await;
+    let ids = notify_digest(&srv, "ghcr.io/acme/api", "dev", &d0).await;
+    assert_eq!(
+        ids.len(),
+        1,
+        "the environment tracks dev and renders the workload"
+    );
+    let r = srv.wait_release(ids[0], MINUTE).await;
+    assert_eq!(state(&r), "refused", "{r:#}");
+    assert!(
+        r["message"].as_str().unwrap().contains("--write-back"),
+        "{r:#}"
+    );
+    assert_eq!(
+        image_of(&deployment(&te, &ns, "api").await),
+        "ghcr.io/acme/api:dev"
+    );
+    drop(srv);
+
+    // With it: a commit, synced by Argo CD, gated.
+    let srv = Server::start(opts(&["--write-back", "--sync-timeout", "180s"])).await;
+    let d1 = unique_digest("argo-1");
+    let t = Instant::now();
+    let r = srv
+        .wait_release(
+            notify_digest(&srv, "ghcr.io/acme/api", "dev", &d1).await[0],
+            sync,
+        )
+        .await;
+    assert_eq!(state(&r), "succeeded", "{r:#}\n{}", srv.logs());
+    eprintln!(
+        "write-back: notification -> committed, synced by Argo CD, gated: {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let good = format!("ghcr.io/acme/api:dev@{d1}");
+    wait_rolled_out(&te, &ns, "api", &good).await;
+    git_in(work.path(), &["fetch", "-q", "origin"]);
+    let overlay = String::from_utf8(
+        std::process::Command::new("git")
+            .current_dir(work.path())
+            .args(["show", "origin/main:envs/dev/kustomization.yaml"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(overlay.contains(&format!("digest: {d1}")), "{overlay}");
+    assert!(overlay.contains("newTag: dev"), "{overlay}");
+    let recs = records(&te, &ns, "api").await;
+    let last = recs.last().unwrap();
+    assert!(
+        last.git.as_ref().is_some_and(|g| !g.commit.is_empty()),
+        "{last:#?}"
+    );
+    assert!(
+        last.argocd.as_ref().is_some_and(|a| a.synced.is_some()),
+        "{last:#?}"
+    );
+
+    // A crashing build: reverted in git, Argo CD syncs the revert, back on build 1.
+    let d2 = unique_digest("argo-2");
+    mark_image(&d2, "crash");
+    let t = Instant::now();
+    let r = srv
+        .wait_release(
+            notify_digest(&srv, "ghcr.io/acme/api", "dev", &d2).await[0],
+            sync,
+        )
+        .await;
+    assert_eq!(state(&r), "rolled-back", "{r:#}\n{}", srv.logs());
+    wait_rolled_out(&te, &ns, "api", &good).await;
+    eprintln!(
+        "write-back: crashing build -> reverted in git and synced back: {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    git_in(work.path(), &["fetch", "-q", "origin"]);
+    let head = String::from_utf8(
+        std::process::Command::new("git")
+            .current_dir(work.path())
+            .args(["log", "-1", "--format=%s", "origin/main"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(head.starts_with("Revert"), "{head}");
+    let last = records(&te, &ns, "api").await.pop().unwrap();
+    assert_eq!(last.status.as_str(), "rolled-back");
+    assert!(
+        last.git.as_ref().and_then(|g| g.revert.as_ref()).is_some(),
+        "{last:#?}"
+    );
+    // Self-heal agrees: the Application is synced to the revert and healthy, and stays on build 1.
+    let rev = String::from_utf8(
+        std::process::Command::new("git")
+            .current_dir(work.path())
+            .args(["rev-parse", "origin/main"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    app.wait_synced_healthy(&te.client, &argocd, rev.trim(), sync)
+        .await;
+    assert_eq!(image_of(&deployment(&te, &ns, "api").await), good);
+}
