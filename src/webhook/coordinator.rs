@@ -534,13 +534,6 @@ async fn attempt(shared: &Shared, w: &Wanted) -> Step1 {
         finish(State::Noop, Some(format!("already runs {new_image}")));
         return Step1::Done;
     }
-    shared.journal.update(w.entry, |e| {
-        e.from = plans
-            .iter()
-            .flat_map(|p| p.images.iter().map(|i| i.old.clone()))
-            .collect();
-    });
-
     // 3. A digest released before and taken back is not released again by a repeat notification.
     match records::records(c, &t.workload).await {
         Ok((recs, _)) => {
@@ -570,6 +563,13 @@ async fn attempt(shared: &Shared, w: &Wanted) -> Step1 {
             return Step1::Done;
         }
     }
+
+    shared.journal.update(w.entry, |e| {
+        e.from = plans
+            .iter()
+            .flat_map(|p| p.images.iter().map(|i| i.old.clone()))
+            .collect();
+    });
 
     // 4. How it is delivered: a commit Argo CD syncs, or a live patch.
     let env = match &t.reason {

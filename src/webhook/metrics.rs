@@ -22,6 +22,13 @@ pub struct OutcomeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// The route (`/v1/webhooks/native`, `/`, ...; `other` for unknown paths).
+    pub route: String,
+    pub code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct EventLabels {
     pub event: String,
 }
@@ -30,6 +37,7 @@ pub struct EventLabels {
 pub struct Metrics {
     pub registry: Registry,
     pub notifications: Family<NotificationLabels, Counter>,
+    pub requests: Family<RequestLabels, Counter>,
     pub releases: Family<OutcomeLabels, Counter>,
     pub rollbacks: Counter,
     pub events: Family<EventLabels, Counter>,
@@ -59,6 +67,12 @@ impl Metrics {
             "notifications",
             "Notifications received, by endpoint and result",
             notifications.clone(),
+        );
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests, by route and status code",
+            requests.clone(),
         );
         let releases = Family::<OutcomeLabels, Counter>::default();
         registry.register(
@@ -109,6 +123,7 @@ impl Metrics {
         Metrics {
             registry,
             notifications,
+            requests,
             releases,
             rollbacks,
             events,
@@ -125,6 +140,15 @@ impl Metrics {
             .get_or_create(&NotificationLabels {
                 endpoint: endpoint.to_string(),
                 result: result.to_string(),
+            })
+            .inc();
+    }
+
+    pub fn request(&self, route: &str, code: u16) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                route: route.to_string(),
+                code: code.to_string(),
             })
             .inc();
     }

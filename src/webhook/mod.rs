@@ -122,8 +122,26 @@ fn endpoint_of(path: &str) -> Option<&'static str> {
 /// checked by their handler), and the notifications metric.
 async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    let endpoint = endpoint_of(&path);
-    let open = matches!(path.as_str(), "/healthz" | "/readyz");
+    let route = match path.as_str() {
+        "/"
+        | "/healthz"
+        | "/readyz"
+        | "/metrics"
+        | "/v1/releases"
+        | "/v1/notifications"
+        | "/v1/webhooks/native"
+        | "/v1/webhooks/registry"
+        | "/v1/webhooks/github" => path.as_str(),
+        _ => "other",
+    };
+    let resp = guarded(&app, &path, req, next).await;
+    app.shared.metrics.request(route, resp.status().as_u16());
+    resp
+}
+
+async fn guarded(app: &App, path: &str, req: Request, next: Next) -> Response {
+    let endpoint = endpoint_of(path);
+    let open = matches!(path, "/healthz" | "/readyz");
     let signed = path == "/v1/webhooks/github" && app.auth.has_github_secret();
     if !open && !signed {
         let h = req

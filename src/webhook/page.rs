@@ -74,8 +74,10 @@ const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:
 h1{font-size:1.3em;margin:0 0 .2em}h2{font-size:1.1em;margin:1.4em 0 .4em}\
 .about{color:#5a6570}table{border-collapse:collapse;width:100%}\
 th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #e3e7ea;vertical-align:top}\
+th{white-space:nowrap}td code,td.note{overflow-wrap:anywhere}td.note{max-width:34em}\
+td.steps{max-width:22em;color:#46515b;font-size:12px}td.when,td.num{white-space:nowrap}\
 th{background:#f4f6f7;font-weight:600}code{font:12px ui-monospace,monospace}\
-.state{padding:.1em .5em;border-radius:.8em;font-size:12px;font-weight:600}\
+.state{padding:.1em .5em;border-radius:.8em;font-size:12px;font-weight:600;white-space:nowrap}\
 .ok{background:#d9f2df;color:#17612c}.bad{background:#fbdcdc;color:#8f1d1d}\
 .busy{background:#dde9fb;color:#1c4d8f}.quiet{background:#eceff1;color:#46515b}\
 .gate{color:#8f1d1d}.none{color:#5a6570}";
@@ -105,34 +107,48 @@ pub fn render(
         watched = about.workloads_watched,
     );
 
-    // The newest release of each workload.
-    let mut latest: BTreeMap<String, &ReleaseEntry> = BTreeMap::new();
+    // Per workload: its newest release that changed something (or tried to), and
+    // what the newest notification did.
+    let mut latest: BTreeMap<String, (Option<&ReleaseEntry>, &ReleaseEntry)> = BTreeMap::new();
     for r in releases {
-        latest.entry(r.workload.to_string()).or_insert(r);
+        let e = latest.entry(r.workload.to_string()).or_insert((None, r));
+        if e.0.is_none() && !matches!(r.state, State::Noop | State::Coalesced | State::Refused) {
+            e.0 = Some(r);
+        }
     }
     h.push_str("<h2>Workloads</h2>\n");
     if latest.is_empty() {
         h.push_str(r#"<p class="none">No notification has released anything yet.</p>"#);
     } else {
-        h.push_str("<table><tr><th>workload</th><th>state</th><th>image</th><th>digest</th><th>revision</th><th>duration</th><th>failed gate / note</th></tr>\n");
-        for (name, r) in &latest {
+        h.push_str("<table><tr><th>workload</th><th>last release</th><th>runs now</th><th>revision</th><th>received</th><th>duration</th><th>failed gate / note</th><th>last notification</th></tr>\n");
+        for (name, (release, newest)) in &latest {
+            let last = if release.is_some_and(|r| r.id == newest.id) {
+                "the same".to_string()
+            } else {
+                format!("{} #{}: {}", badge(newest.state), newest.id, note(newest))
+            };
+            let row = match release {
+                Some(r) => format!(
+                    "<td>{} #{}</td><td><code>{}</code></td><td>{}</td><td class=\"when\">{}</td><td class=\"num\">{}</td><td class=\"note\">{}</td>",
+                    badge(r.state),
+                    r.id,
+                    escape(&runs_now(r)),
+                    r.revision
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| "–".into()),
+                    escape(&when(&r.received)),
+                    duration(r.duration_ms),
+                    note(r),
+                ),
+                None => {
+                    r#"<td class="none">none</td><td>–</td><td>–</td><td>–</td><td>–</td><td></td>"#
+                        .to_string()
+                }
+            };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(name),
-                badge(r.state),
-                escape(&r.image),
-                escape(
-                    &r.digest
-                        .as_deref()
-                        .map(short_digest)
-                        .unwrap_or_else(|| "–".into())
-                ),
-                r.revision
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "–".into()),
-                duration(r.duration_ms),
-                note(r),
+                "<tr><td>{}</td>{row}<td class=\"note\">{last}</td></tr>",
+                escape(name)
             );
         }
         h.push_str("</table>\n");
@@ -153,27 +169,21 @@ pub fn render(
             let steps: Vec<String> = r
                 .steps
                 .iter()
-                .map(|s| {
-                    format!(
-                        "{} <span class=\"none\">{}</span>",
-                        escape(&s.event),
-                        duration(Some(s.ms))
-                    )
-                })
+                .map(|s| format!("{} {}", escape(&s.event), duration(Some(s.ms))))
                 .collect();
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code> → <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"when\">{}</td><td>{}</td><td>{}</td><td><code>{}</code> → <code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"steps\">{}</td><td class=\"note\">{}</td></tr>",
                 r.id,
-                escape(&r.received),
+                escape(&when(&r.received)),
                 escape(&r.workload.to_string()),
-                escape(&format!("{} ({})", reason(&r.reason), r.via)),
+                escape(&format!("{}, {}", reason(&r.reason), r.via)),
                 escape(&from),
                 escape(&to),
                 badge(r.state),
                 duration(r.to_patch_ms),
                 duration(r.duration_ms),
-                steps.join("<br>"),
+                steps.join(" · "),
                 note(r),
             );
         }
@@ -200,9 +210,9 @@ pub fn render(
                 .collect();
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}:{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"when\">{}</td><td>{}</td><td>{}</td><td><code>{}:{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
                 n.id,
-                escape(&n.time),
+                escape(&when(&n.time)),
                 escape(&n.endpoint),
                 escape(&n.from),
                 escape(&n.name),
@@ -226,6 +236,16 @@ pub fn render(
     h
 }
 
+/// What a workload runs after release `r`: the previous image when it was undone.
+fn runs_now(r: &ReleaseEntry) -> String {
+    let undone = matches!(r.state, State::RolledBack);
+    match (undone, r.from.first(), r.to.as_deref()) {
+        (true, Some(f), _) => short_ref(f),
+        (_, _, Some(t)) => short_ref(t),
+        _ => r.image.clone(),
+    }
+}
+
 /// `name:tag@sha256:abcdef123456` for a table cell.
 fn short_ref(r: &str) -> String {
     match r.split_once('@') {
@@ -234,10 +254,31 @@ fn short_ref(r: &str) -> String {
     }
 }
 
+/// A time as `HH:MM:SS.mmm` (UTC).
+fn when(rfc3339: &str) -> String {
+    rfc3339
+        .split_once('T')
+        .map(|(_, t)| t.trim_end_matches('Z').to_string())
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
+/// At most `n` characters; the whole text in the tooltip.
+fn clipped(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return escape(text);
+    }
+    let short: String = text.chars().take(n).collect();
+    format!(
+        r#"<span title="{}">{}…</span>"#,
+        escape(text),
+        escape(&short)
+    )
+}
+
 fn note(r: &ReleaseEntry) -> String {
     match (&r.failed_gate, &r.message) {
-        (Some(g), _) => format!(r#"<span class="gate">{}</span>"#, escape(g)),
-        (None, Some(m)) => escape(m),
+        (Some(g), _) => format!(r#"<span class="gate">{}</span>"#, clipped(g, 160)),
+        (None, Some(m)) => clipped(m, 160),
         (None, None) => String::new(),
     }
 }

@@ -1217,3 +1217,151 @@ async fn write_back_through_argocd_with_self_heal() {
         .await;
     assert_eq!(image_of(&deployment(&te, &ns, "api").await), good);
 }
+
+/// The status page in a real browser (Debian's chromium, headless): behind the same
+/// authentication, server-rendered, refreshing itself. The screenshot is kept in
+/// `target/webhook-status-page.png` to look at.
+#[tokio::test]
+async fn the_status_page_in_headless_chromium() {
+    let chromium = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect(
+            "chromium is not installed: `apt-get install chromium` (scripts/deps.sh does this)",
+        );
+    let env = TestEnv::connect().await;
+    let ns = env.ns("wh-page").await;
+    let reg = Registry::start();
+    let name = format!("{}/acme/api", reg.host());
+    create(
+        &env,
+        &ns,
+        &keel_deployment("api", &format!("{name}:dev"), 1),
+    )
+    .await;
+    create(
+        &env,
+        &ns,
+        &keel_deployment("worker", &format!("{name}:dev"), 1),
+    )
+    .await;
+    wait_rolled_out(&env, &ns, "api", &format!("{name}:dev")).await;
+    let srv = Server::start(
+        Options::new(&ns)
+            .env("BASIC_AUTH_USER", "keel")
+            .env("BASIC_AUTH_PASSWORD", "page-pw")
+            .args(["--insecure-registry", &reg.host(), "--page-refresh", "2"]),
+    )
+    .await;
+    // Something to show: a good build, a crashing one undone, a repeat.
+    push(&reg, "acme/api", "dev", "page build 1");
+    srv.notify(&name, "dev").await;
+    srv.wait_idle(MINUTE).await;
+    let d2 = push(&reg, "acme/api", "dev", "page build 2, crashes");
+    mark_image(&d2, "crash");
+    srv.notify(&name, "dev").await;
+    srv.wait_idle(MINUTE).await;
+    srv.notify(&name, "dev").await;
+    let releases = srv.wait_idle(MINUTE).await;
+    assert!(
+        releases.iter().any(|r| state(r) == "rolled-back"),
+        "{releases:#?}"
+    );
+
+    let shot =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/webhook-status-page.png");
+    let _ = std::fs::remove_file(&shot);
+    let profile = tempfile::tempdir().unwrap();
+    let with_creds = srv.url.replacen("http://", "http://keel:page-pw@", 1) + "/";
+    let browse = |extra: &[String], url: &str| {
+        let out = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--window-size=1400,1100",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(url)
+            .output()
+            .expect("running chromium");
+        assert!(
+            out.status.success(),
+            "chromium: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // The DOM as the browser built it.
+    let dom = browse(&["--dump-dom".into()], &with_creds);
+    for want in [
+        "kubectl-release webhook",
+        "deployment/api (namespace ",
+        "deployment/worker (namespace ",
+        "rolled-back",
+        "succeeded",
+        "noop",
+        "CrashLoopBackOff",
+        "keel.sh/policy force (matchTag)",
+        &format!("sha256:{}", &d2[7..19]),
+    ] {
+        assert!(dom.contains(want), "the page lacks {want:?}:\n{dom}");
+    }
+    assert!(!dom.contains("<script"), "no scripts");
+    browse(&[format!("--screenshot={}", shot.display())], &with_creds);
+    let png = std::fs::read(&shot).expect("no screenshot");
+    assert_eq!(&png[1..4], b"PNG");
+    // Width and height from the IHDR chunk.
+    let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert_eq!((w, h), (1400, 1100));
+    assert!(png.len() > 20_000, "a blank page? {} bytes", png.len());
+    eprintln!(
+        "status page screenshot: {} ({} bytes)",
+        shot.display(),
+        png.len()
+    );
+    // Left open for 5 s (refresh every 2 s), the page reloads itself.
+    let loads = r#"kubectl_release_webhook_http_requests_total{route="/",code="200"}"#;
+    let before = srv.metric(loads).await;
+    let profile2 = tempfile::tempdir().unwrap();
+    let mut open = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--remote-debugging-port=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile2.path().display()))
+        .arg(&with_creds)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    unsafe { libc::kill(open.id() as i32, libc::SIGTERM) };
+    let _ = open.wait();
+    let reloads = srv.metric(loads).await - before;
+    assert!(
+        reloads >= 2.0,
+        "the page did not refresh itself ({reloads} loads in 5 s)"
+    );
+    // Without credentials the browser gets the 401 and its challenge, not the page.
+    let denied = browse(&["--dump-dom".into()], &(srv.url.clone() + "/"));
+    assert!(!denied.contains("deployment/api"), "{denied}");
+}
