@@ -25,9 +25,9 @@ pub struct Global {
     /// The kubeconfig context to use.
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
-    /// The namespace to use for namespaced objects.
-    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
-    pub namespace: Option<String>,
+    /// The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable).
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE", action = clap::ArgAction::Append)]
+    pub namespace: Vec<String>,
     /// Output format.
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = Output::Yaml)]
     pub output: Output,
@@ -76,6 +76,15 @@ pub enum Command {
     History(HistoryArgs),
     /// Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`).
     Cmp(CmpArgs),
+    /// Serve Keel-compatible webhooks: a pushed image is pinned to its digest and released behind the gates.
+    ///
+    /// Endpoints: POST /v1/webhooks/native ({"name","tag"}, optional "digest"), /v1/webhooks/registry
+    /// (the distribution registry's notifications), /v1/webhooks/github (registry_package and package
+    /// events); GET /healthz, /readyz, /metrics, /v1/releases, / (status page). Credentials:
+    /// $KUBECTL_RELEASE_WEBHOOK_TOKEN (or --token-file) as a bearer token, and/or Keel's
+    /// $BASIC_AUTH_USER and $BASIC_AUTH_PASSWORD; GitHub's secret from $KUBECTL_RELEASE_GITHUB_SECRET
+    /// (or --github-secret-file). -n NS (repeatable) limits the namespaces watched (default: all).
+    Webhook(Box<WebhookArgs>),
     /// Print a shell completion script.
     Completion(CompletionArgs),
     /// Print the version, git commit and build target (`-o json` for JSON).
@@ -89,6 +98,81 @@ pub enum Command {
     /// Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`).
     #[command(name = "__complete", hide = true)]
     Complete(CompleteArgs),
+}
+
+/// `webhook` settings.
+#[derive(Debug, Args)]
+pub struct WebhookArgs {
+    /// Address to listen on (Keel's port is 9300; port 0 picks a free one).
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:9300")]
+    pub listen: std::net::SocketAddr,
+    /// Read the bearer token from this file (else $KUBECTL_RELEASE_WEBHOOK_TOKEN).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Read GitHub's webhook secret from this file (else $KUBECTL_RELEASE_GITHUB_SECRET); GitHub
+    /// deliveries are then authenticated by their X-Hub-Signature-256.
+    #[arg(long, value_name = "FILE")]
+    pub github_secret_file: Option<PathBuf>,
+    /// Serve without authentication (a trusted network only).
+    #[arg(long)]
+    pub insecure_no_auth: bool,
+    /// Serve HTTPS with this certificate chain (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// An environment of kubectl-release.yaml whose `track:` images are released (repeatable;
+    /// default: every environment with a `track:` policy, when the config is found).
+    #[arg(long = "env", value_name = "ENV")]
+    pub envs: Vec<String>,
+    /// For environments that name an Argo CD Application: commit the digest to the overlay and
+    /// let Argo CD sync it (a failed gate is a revert), instead of a live patch self-heal undoes.
+    #[arg(long)]
+    pub write_back: bool,
+    /// With --write-back: how long Argo CD may take to sync a commit.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "2m")]
+    pub sync_timeout: std::time::Duration,
+    /// Patch workloads Argo CD manages anyway (their Application ignores image differences).
+    #[arg(long)]
+    pub ignore_argocd: bool,
+    /// How many workloads may release at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub parallel: u16,
+    /// After SIGTERM, how long running releases may go on before they are interrupted (recorded, left in place).
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "20s")]
+    pub shutdown_grace: std::time::Duration,
+    /// A request must arrive and be answered within this.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "10s")]
+    pub request_timeout: std::time::Duration,
+    /// A request's head must arrive within this.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "5s")]
+    pub header_timeout: std::time::Duration,
+    /// At most this many connections at once; more are closed.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Log lines as text or JSON.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Seconds between refreshes of the status page.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub page_refresh: u32,
+    /// Reach this registry host over plain HTTP (repeatable).
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    pub insecure_registry: Vec<String>,
+    /// Registry requests per second (resolving tags to digests).
+    #[arg(long, value_name = "N", default_value_t = 20.0)]
+    pub registry_rate: f64,
+    /// Gates of workloads released by their Keel policy; environments' gates come from their config.
+    #[command(flatten)]
+    pub gates: GateArgs,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -13,3 +13,4 @@ pub mod patch;
 pub mod release;
 pub mod render;
 pub mod repo;
+pub mod webhook;

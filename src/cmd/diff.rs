@@ -85,7 +85,7 @@ fn live_diff(cli: &Cli, a: &DiffArgs) -> Result<i32, CmdError> {
     let target = Target {
         kubeconfig: g.kubeconfig.clone(),
         context: g.context.clone().or(env_cluster.context),
-        namespace: g.namespace.clone().or(env_cluster.namespace),
+        namespace: super::scope::single_namespace(cli)?.or(env_cluster.namespace),
     };
     let opts = live::Options {
         field_manager: a.field_manager.clone(),

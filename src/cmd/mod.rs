@@ -25,6 +25,7 @@ pub mod render;
 pub mod scope;
 pub mod set_image;
 pub mod status;
+pub mod webhook;
 
 pub use completion::write_completion;
 
@@ -73,6 +74,8 @@ pub enum CmdError {
     Output(#[from] std::io::Error),
     #[error(transparent)]
     Cmp(#[from] crate::argocd::cmp::CmpError),
+    #[error(transparent)]
+    Webhook(#[from] crate::webhook::WebhookError),
     /// An error of the CMP mode, with the Application it happened for.
     #[error("{app}: {error}")]
     InApp { app: String, error: Box<CmdError> },
@@ -102,6 +105,7 @@ pub fn run(cli: Cli) -> Result<i32, CmdError> {
         Command::Undo(args) => deploy::undo(&cli, args),
         Command::History(args) => status::history(&cli, args),
         Command::Cmp(args) => cmp::run(args),
+        Command::Webhook(args) => webhook::run(&cli, args),
         Command::Completion(args) => completion::run(args),
         Command::Complete(args) => completion::complete(&cli, args),
         Command::Version => build_info::run(&cli),

@@ -79,6 +79,18 @@ pub fn apply_gate_args(mut g: Gates, a: &GateArgs) -> Gates {
     g
 }
 
+/// The `-n` given, if any; only `webhook` takes several.
+pub fn single_namespace(cli: &Cli) -> Result<Option<String>, CmdError> {
+    match cli.global.namespace.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        more => Err(CmdError::Usage(format!(
+            "-n/--namespace was given {} times; this command takes one",
+            more.len()
+        ))),
+    }
+}
+
 /// Resolves the scope and connects to its cluster.
 pub async fn resolve(
     cli: &Cli,
@@ -88,7 +100,7 @@ pub async fn resolve(
     let mut target = cluster::Target {
         kubeconfig: cli.global.kubeconfig.clone(),
         context: cli.global.context.clone(),
-        namespace: cli.global.namespace.clone(),
+        namespace: single_namespace(cli)?,
     };
     let single = scope.target.as_deref().and_then(parse_workload);
     let (docs, gates, env, env_cfg) = match (&scope.kustomize, &scope.target, &single) {

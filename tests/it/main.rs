@@ -18,3 +18,4 @@ mod set_image;
 mod smp_kyaml;
 mod support;
 mod testenv_contract;
+mod webhook;

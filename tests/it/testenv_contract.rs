@@ -513,6 +513,80 @@ async fn deleted_pods_disappear_even_with_finalizers() {
     .await;
 }
 
+/// `testenv/mark-image`: a digest decides, whatever the tag (a `:dev` build that
+/// crashes has the same tag as a good one); pods running it already turn too.
+#[tokio::test]
+async fn marked_digests_misbehave_whatever_their_tag() {
+    use crate::support::testenv::{mark_image, unique_digest};
+    let env = TestEnv::connect().await;
+    let ns = env.ns("marks").await;
+    let [d_crash, d_pull, d_unready, d_good, d_cleared] =
+        ["crash", "pull", "unready", "good", "cleared"].map(unique_digest);
+    let image = |d: &str| format!("registry.test/api:dev@{d}");
+
+    // Running and Ready before the mark; crash-looping after it.
+    create_deployment(&env, &ns, &deployment("before", &image(&d_crash), 1)).await;
+    wait_pod(&env, &ns, "before", "a Ready pod", MINUTE, pod_ready).await;
+    mark_image(&d_crash, "crash");
+    let p = wait_pod(
+        &env,
+        &ns,
+        "before",
+        "the running pod crash-looping",
+        MINUTE,
+        |p| waiting_reason(p) == Some("CrashLoopBackOff"),
+    )
+    .await;
+    let first = restarts(&p);
+    wait_pod(&env, &ns, "before", "restarts rising", MINUTE, |p| {
+        restarts(p) > first
+    })
+    .await;
+
+    // New pods of marked digests; the same tag unmarked is fine.
+    mark_image(&d_pull, "pullfail");
+    mark_image(&d_unready, "unready");
+    create_deployment(&env, &ns, &deployment("pull", &image(&d_pull), 1)).await;
+    create_deployment(&env, &ns, &deployment("unready", &image(&d_unready), 1)).await;
+    create_deployment(&env, &ns, &deployment("good", &image(&d_good), 1)).await;
+    create_deployment(&env, &ns, &deployment("after", &image(&d_crash), 1)).await;
+    wait_pod(
+        &env,
+        &ns,
+        "after",
+        "a new pod of the crash digest crash-looping",
+        MINUTE,
+        |p| waiting_reason(p) == Some("CrashLoopBackOff"),
+    )
+    .await;
+    wait_pod(&env, &ns, "pull", "image pull failing", MINUTE, |p| {
+        phase(p) == "Pending"
+            && matches!(waiting_reason(p), Some("ErrImagePull" | "ImagePullBackOff"))
+    })
+    .await;
+    let good = wait_pod(&env, &ns, "good", "a Ready pod", MINUTE, pod_ready).await;
+    assert_eq!(restarts(&good), 0);
+    let unready = wait_pod(&env, &ns, "unready", "a running pod", MINUTE, |p| {
+        phase(p) == "Running" && running(p)
+    })
+    .await;
+    assert!(
+        !pod_ready(&unready),
+        "a pod of the unready digest is Ready: {unready:?}"
+    );
+    // Later than the good one became Ready, it is still not Ready.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let again = pods_of(&env, &ns, "unready").await;
+    assert!(again.iter().all(|p| !pod_ready(p)), "{again:?}");
+
+    // `ok` removes a mark: new pods of that digest are fine.
+    mark_image(&d_cleared, "crash");
+    mark_image(&d_cleared, "ok");
+    create_deployment(&env, &ns, &deployment("cleared", &image(&d_cleared), 1)).await;
+    let p = wait_pod(&env, &ns, "cleared", "a Ready pod", MINUTE, pod_ready).await;
+    assert_eq!(waiting_reason(&p), None);
+}
+
 #[tokio::test]
 async fn restricted_kubeconfig_gets_exactly_the_documented_role() {
     let env = TestEnv::connect().await;

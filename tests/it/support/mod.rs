@@ -4,3 +4,4 @@ pub mod argocd;
 pub mod git;
 pub mod registry;
 pub mod testenv;
+pub mod webhook;

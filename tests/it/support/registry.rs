@@ -19,7 +19,7 @@ pub struct Registry {
     pub auth: Option<(String, String)>,
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -50,19 +50,29 @@ impl Registry {
 
     /// Starts an anonymous registry serving HTTPS with this certificate and key (PEM).
     pub fn start_with_tls(cert: &Path, key: &Path) -> Self {
-        Self::start_full(None, Some((cert, key)))
+        Self::start_full(None, Some((cert, key)), free_port(), "")
     }
 
     fn start_with(auth: Option<(String, String)>) -> Self {
-        Self::start_full(auth, None)
+        Self::start_full(auth, None, free_port(), "")
     }
 
-    fn start_full(auth: Option<(String, String)>, tls: Option<(&Path, &Path)>) -> Self {
+    /// Starts an anonymous registry on `port` with more configuration appended
+    /// to its config file (top-level keys, e.g. `notifications:`).
+    pub fn start_configured(port: u16, extra: &str) -> Self {
+        Self::start_full(None, None, port, extra)
+    }
+
+    fn start_full(
+        auth: Option<(String, String)>,
+        tls: Option<(&Path, &Path)>,
+        port: u16,
+        extra: &str,
+    ) -> Self {
         let bin = which("docker-registry").expect(
             "docker-registry is not installed; run `apt-get install docker-registry` (.ci/run does this)",
         );
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
         let mut auth_cfg = String::new();
         if let Some((u, p)) = &auth {
             let out = Command::new("htpasswd")
@@ -84,7 +94,7 @@ impl Registry {
             None => String::new(),
         };
         let config = format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n{tls_cfg}{auth_cfg}",
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n{tls_cfg}{auth_cfg}{extra}",
             dir.path().join("data").display()
         );
         let cfg_path = dir.path().join("config.yml");

@@ -261,3 +261,36 @@ pub fn api_code(err: &kube::Error) -> Option<u16> {
         _ => None,
     }
 }
+
+/// `testenv/mark-image SUBSTRING BEHAVIOUR` against the running testenv: pods
+/// whose image contains SUBSTRING (a digest) behave like `crash`, `pullfail`
+/// or `unready` images from then on (`ok` removes the mark). Panics with the
+/// script's output when it fails.
+pub fn mark_image(substring: &str, behaviour: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("testenv/mark-image");
+    let out = std::process::Command::new(&script)
+        .args([substring, behaviour])
+        .env("TESTENV_DIR", testenv_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
+    assert!(
+        out.status.success(),
+        "testenv/mark-image {substring} {behaviour} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A digest no other test uses (for images and marks).
+pub fn unique_digest(seed: &str) -> String {
+    use sha2::Digest;
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let h = sha2::Sha256::digest(format!("{seed}/{}/{nanos}", std::process::id()));
+    format!(
+        "sha256:{}",
+        h.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
