@@ -156,10 +156,16 @@ async fn guarded(app: &App, path: &str, req: Request, next: Next) -> Response {
             if let Ok(v) = HeaderValue::from_str(app.auth.challenge()) {
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
             }
-            return r;
+            return close_connection(r);
         }
     }
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    if matches!(
+        resp.status(),
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT
+    ) {
+        resp = close_connection(resp);
+    }
     if let Some(ep) = endpoint {
         let result =
             resp.extensions()
@@ -177,6 +183,16 @@ async fn guarded(app: &App, path: &str, req: Request, next: Next) -> Response {
         app.shared.metrics.notification(ep, result);
     }
     resp
+}
+
+/// Marks an answer given before the request body was read: the connection cannot
+/// be reused (what is left of the body would be read as the next request), and
+/// saying so keeps a keep-alive client from sending its next request into a
+/// connection the server is closing.
+fn close_connection(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
 }
 
 async fn accept(
