@@ -155,11 +155,19 @@ def get(path):
 
 def notify(conn, name):
     body = json.dumps({"name": name, "tag": "dev"})
-    t = time.perf_counter()
-    conn.request("POST", "/v1/webhooks/native", body=body, headers=AUTH)
-    r = conn.getresponse()
-    data = r.read()
-    return r.status, time.perf_counter() - t, data
+    for attempt in (0, 1):
+        t = time.perf_counter()
+        try:
+            conn.request("POST", "/v1/webhooks/native", body=body, headers=AUTH)
+            r = conn.getresponse()
+            data = r.read()
+            return r.status, time.perf_counter() - t, data
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # The server closes a keep-alive connection idle longer than its
+            # --header-timeout (5 s), as servers do; reconnect once, as clients do.
+            conn.close()
+            if attempt:
+                raise
 
 def pct(xs, p):
     xs = sorted(xs)
