@@ -7,6 +7,7 @@ mod bump;
 mod cli;
 mod conformance;
 mod json6902_v4;
+mod keel_diff;
 mod layout;
 mod live_diff;
 mod loader_kustomize;
