@@ -2,17 +2,20 @@
 //!
 //! Pure: labels and annotations in, a [`Settings`] out; [`Policy::should_update`]
 //! decides for a container's current tag and the pushed one. The names and
-//! rules follow Keel (keel-hq/keel `internal/policy`, `types`):
+//! rules follow Keel (keel-hq/keel `internal/policy`, `types`, and
+//! `provider/kubernetes` `checkForUpdate`), checked against it by tools/keel-diff:
 //!
 //! - `keel.sh/policy` (legacy `keel.observer/policy`) from the annotations,
 //!   else the labels: `all`/`major` (any newer semver), `minor` (same major),
 //!   `patch` (same major.minor), `force` (any tag; with `keel.sh/matchTag: "true"`,
 //!   legacy `keel.sh/match-tag`, only the same tag, which is how a re-pushed
-//!   `:dev` redeploys), `glob:PATTERN`, `regexp:RE`, `never` or empty (none);
+//!   `:dev` redeploys), `glob:PATTERN`, `regexp:RE`, `never` or empty (none),
+//!   spelled exactly; versions as Masterminds/semver v1 reads them;
 //! - `keel.sh/matchPreRelease` (default true): semver policies other than `all`
 //!   keep to the current prerelease;
-//! - `keel.sh/monitorContainers`: a regular expression on container names;
-//! - `keel.sh/initContainers: "true"`: init containers too.
+//! - `keel.sh/monitorContainers` (key in any case, annotations first): a regular
+//!   expression on container names;
+//! - `keel.sh/initContainers: "true"` (annotations only): init containers too.
 //!
 //! `keel.sh/trigger` does not matter here: Keel applies webhooks to every
 //! workload with a policy, whatever its trigger.
