@@ -2,17 +2,20 @@
 //!
 //! Pure: labels and annotations in, a [`Settings`] out; [`Policy::should_update`]
 //! decides for a container's current tag and the pushed one. The names and
-//! rules follow Keel (keel-hq/keel `internal/policy`, `types`):
+//! rules follow Keel (keel-hq/keel `internal/policy`, `types`, and
+//! `provider/kubernetes` `checkForUpdate`), checked against it by tools/keel-diff:
 //!
 //! - `keel.sh/policy` (legacy `keel.observer/policy`) from the annotations,
 //!   else the labels: `all`/`major` (any newer semver), `minor` (same major),
 //!   `patch` (same major.minor), `force` (any tag; with `keel.sh/matchTag: "true"`,
 //!   legacy `keel.sh/match-tag`, only the same tag, which is how a re-pushed
-//!   `:dev` redeploys), `glob:PATTERN`, `regexp:RE`, `never` or empty (none);
+//!   `:dev` redeploys), `glob:PATTERN`, `regexp:RE`, `never` or empty (none),
+//!   spelled exactly; versions as Masterminds/semver v1 reads them;
 //! - `keel.sh/matchPreRelease` (default true): semver policies other than `all`
 //!   keep to the current prerelease;
-//! - `keel.sh/monitorContainers`: a regular expression on container names;
-//! - `keel.sh/initContainers: "true"`: init containers too.
+//! - `keel.sh/monitorContainers` (key in any case, annotations first): a regular
+//!   expression on container names;
+//! - `keel.sh/initContainers: "true"` (annotations only): init containers too.
 //!
 //! `keel.sh/trigger` does not matter here: Keel applies webhooks to every
 //! workload with a policy, whatever its trigger.
@@ -21,7 +24,6 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use regex::Regex;
-use semver::Version;
 
 pub const POLICY: &str = "keel.sh/policy";
 const POLICY_LEGACY: &str = "keel.observer/policy";
@@ -90,10 +92,11 @@ pub fn settings(labels: &Meta, annotations: &Meta) -> Result<Option<Settings>, K
             .map(|v| v == "true")
             .unwrap_or(default)
     };
-    let policy = match name.trim() {
+    // Spelled exactly: Keel does not trim or fold case (" all" and "All" are unknown policies).
+    let policy = match name.as_str() {
         "" | "never" => return Ok(None),
         "all" | "major" | "minor" | "patch" => Policy::Semver {
-            kind: match name.trim() {
+            kind: match name.as_str() {
                 "all" => Semver::All,
                 "major" => Semver::Major,
                 "minor" => Semver::Minor,
@@ -131,20 +134,25 @@ pub fn settings(labels: &Meta, annotations: &Meta) -> Result<Option<Settings>, K
             });
         }
     };
-    // Keel reads these two from the labels first, then the annotations, keys case-insensitively.
+    // As Keel's update check (provider/kubernetes checkForUpdate) reads them:
+    // monitorContainers with its key in any case, the annotations first, then the
+    // labels, the first that compiles; initContainers from the annotations only,
+    // spelled exactly.
     let lookup = |key: &str| {
-        let key = key.to_ascii_lowercase();
-        labels
+        let key = key.to_lowercase();
+        annotations
             .iter()
-            .chain(annotations.iter())
-            .filter(|(k, _)| k.to_ascii_lowercase() == key)
+            .chain(labels.iter())
+            .filter(|(k, _)| k.to_lowercase() == key)
             .map(|(_, v)| v.clone())
             .collect::<Vec<_>>()
     };
     let containers = lookup(MONITOR_CONTAINERS)
         .into_iter()
         .find_map(|v| Regex::new(&v).ok());
-    let init_containers = lookup(INIT_CONTAINERS).first().is_some_and(|v| v == "true");
+    let init_containers = annotations
+        .get(INIT_CONTAINERS)
+        .is_some_and(|v| v == "true");
     Ok(Some(Settings {
         policy,
         containers,
@@ -163,26 +171,105 @@ impl Settings {
     }
 }
 
-/// A version as Keel's semver library reads it: `v` optional, one to three numbers,
-/// prerelease and build metadata.
-fn lenient(tag: &str) -> Option<Version> {
+/// A version as Keel reads it: Masterminds/semver v1.5.0 (`v` optional, one to
+/// three numbers, leading zeros allowed, prerelease and build metadata).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct GoVersion {
+    major: i64,
+    minor: i64,
+    patch: i64,
+    pre: String,
+}
+
+/// Dot-separated identifiers of `[0-9A-Za-z-]`, none empty (the library's prerelease and metadata form).
+fn identifiers(s: &str) -> bool {
+    s.split('.')
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
+fn go_version(tag: &str) -> Option<GoVersion> {
     let t = tag.strip_prefix('v').unwrap_or(tag);
-    let (core, rest) = match t.find(['-', '+']) {
-        Some(i) => (&t[..i], &t[i..]),
+    let (t, meta) = match t.split_once('+') {
+        Some((t, m)) => (t, Some(m)),
+        None => (t, None),
+    };
+    if meta.is_some_and(|m| !identifiers(m)) {
+        return None;
+    }
+    let (core, pre) = match t.split_once('-') {
+        Some((c, p)) => (c, p),
         None => (t, ""),
     };
+    if !pre.is_empty() && !identifiers(pre) || t.contains('-') && pre.is_empty() {
+        return None;
+    }
     let nums: Vec<&str> = core.split('.').collect();
-    if nums.is_empty()
-        || nums.len() > 3
+    if nums.len() > 3
         || nums
             .iter()
-            .any(|n| n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()))
+            .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
     {
         return None;
     }
-    let mut parts: Vec<u64> = nums.iter().map(|n| n.parse().ok()).collect::<Option<_>>()?;
-    parts.resize(3, 0);
-    Version::parse(&format!("{}.{}.{}{rest}", parts[0], parts[1], parts[2])).ok()
+    // strconv.ParseInt(.., 64): more than i64 is an error.
+    let mut parts = [0i64; 3];
+    for (i, n) in nums.iter().enumerate() {
+        parts[i] = n.parse().ok()?;
+    }
+    Some(GoVersion {
+        major: parts[0],
+        minor: parts[1],
+        patch: parts[2],
+        pre: pre.to_string(),
+    })
+}
+
+impl GoVersion {
+    /// The library's Compare, quirks included: numeric prerelease parts that are
+    /// equal as numbers but spelled differently (`01`, `1`) compare as less either way.
+    fn compare(&self, o: &GoVersion) -> Ordering {
+        let core = (self.major, self.minor, self.patch).cmp(&(o.major, o.minor, o.patch));
+        if core != Ordering::Equal {
+            return core;
+        }
+        match (self.pre.is_empty(), o.pre.is_empty()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Greater,
+            (false, true) => return Ordering::Less,
+            _ => {}
+        }
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (self.pre.split('.').collect(), o.pre.split('.').collect());
+        for i in 0..a.len().max(b.len()) {
+            let (s, o) = (
+                a.get(i).copied().unwrap_or(""),
+                b.get(i).copied().unwrap_or(""),
+            );
+            if s == o {
+                continue;
+            }
+            if s.is_empty() {
+                return Ordering::Less;
+            }
+            if o.is_empty() {
+                return Ordering::Greater;
+            }
+            let uint = |x: &str| {
+                x.bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then(|| x.parse::<u64>().ok())
+                    .flatten()
+            };
+            return match (uint(s), uint(o)) {
+                (None, None) => s.cmp(o),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(x), Some(y)) if x > y => Ordering::Greater,
+                (Some(_), Some(_)) => Ordering::Less,
+            };
+        }
+        Ordering::Equal
+    }
 }
 
 /// go-glob's matching (what Keel uses): `*` matches any run of characters, nothing else is special.
@@ -217,10 +304,10 @@ impl Policy {
                     return false;
                 }
                 if current != new
-                    && let (Some(c), Some(n)) = (lenient(current), lenient(new))
+                    && let (Some(c), Some(n)) = (go_version(current), go_version(new))
                 {
                     // Never a downgrade between versions.
-                    return n.cmp_precedence(&c) == Ordering::Greater;
+                    return n.compare(&c) == Ordering::Greater;
                 }
                 true
             }
@@ -237,13 +324,13 @@ impl Policy {
                 if dots != 2 && dots != 3 {
                     return false;
                 }
-                let (Some(c), Some(n)) = (lenient(current), lenient(new)) else {
+                let (Some(c), Some(n)) = (go_version(current), go_version(new)) else {
                     return false;
                 };
                 if c.pre != n.pre && *kind != Semver::All && *match_prerelease {
                     return false;
                 }
-                if c.cmp_precedence(&n) != Ordering::Less {
+                if c.compare(&n) != Ordering::Less {
                     return false;
                 }
                 match kind {
@@ -324,6 +411,15 @@ mod tests {
         // Keel compares the prerelease strings whole: rc.1 -> rc.2 is a different prerelease.
         assert!(!minor.should_update("1.2.3-rc.1", "1.2.3-rc.2"));
         assert!(all.should_update("1.2.3-rc.1", "1.2.3-rc.2"));
+        // Masterminds/semver v1 as Keel uses it: leading zeros, `v` only in lower case,
+        // and numerically equal prerelease parts spelled differently compare as less.
+        assert!(all.should_update("01.2.3", "1.2.4"));
+        assert!(all.should_update("0.0.3", "1.0.0-rc.01"));
+        assert!(!all.should_update("1.2.3", "V1.2.4"));
+        assert!(
+            all.should_update("1.0.0-01", "1.0.0-1") && all.should_update("1.0.0-1", "1.0.0-01")
+        );
+        assert!(!all.should_update("1.2.3", "99999999999999999999.0.0"));
     }
 
     #[test]
@@ -342,6 +438,9 @@ mod tests {
         assert!(settings(&Meta::new(), &meta(&[(POLICY, "regexp:(")])).is_err());
         assert!(settings(&Meta::new(), &meta(&[(POLICY, "glob:a:b")])).is_err());
         assert!(settings(&Meta::new(), &meta(&[(POLICY, "sometimes")])).is_err());
+        // Not trimmed, not folded.
+        assert!(settings(&Meta::new(), &meta(&[(POLICY, " all")])).is_err());
+        assert!(settings(&Meta::new(), &meta(&[(POLICY, "All")])).is_err());
     }
 
     #[test]
@@ -379,11 +478,25 @@ mod tests {
         .unwrap();
         assert!(s.watches("api", false) && !s.watches("sidecar", false) && !s.watches("api", true));
         let s = settings(
-            &meta(&[(INIT_CONTAINERS, "true")]),
-            &meta(&[(POLICY, "force")]),
+            &Meta::new(),
+            &meta(&[(POLICY, "force"), (INIT_CONTAINERS, "true")]),
         )
         .unwrap()
         .unwrap();
         assert!(s.watches("migrate", true));
+        // Keel's update check reads initContainers from the annotations only, spelled exactly.
+        for (labels, ann) in [
+            (
+                meta(&[(INIT_CONTAINERS, "true")]),
+                meta(&[(POLICY, "force")]),
+            ),
+            (
+                Meta::new(),
+                meta(&[(POLICY, "force"), ("keel.sh/initcontainers", "true")]),
+            ),
+        ] {
+            let s = settings(&labels, &ann).unwrap().unwrap();
+            assert!(!s.watches("migrate", true));
+        }
     }
 }

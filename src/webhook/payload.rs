@@ -6,6 +6,8 @@
 //! ignored; what is read is checked for form (an image name, a tag, a digest),
 //! so nothing malformed reaches the registry client or the cluster.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -184,24 +186,388 @@ fn object(kind: &'static str, body: &[u8]) -> Result<Value, PayloadError> {
     Ok(v)
 }
 
-/// Keel's native payload: `{"name": "ghcr.io/org/app", "tag": "dev"}`, optional `digest`.
+/// The types of the fields Keel's handlers decode into (Go structs); a value of
+/// another type in a declared field fails the whole body, as in Go.
+#[derive(Clone, Copy)]
+enum Ty {
+    Str,
+    Bool,
+    Int,
+    /// `time.Time`: an RFC 3339 string.
+    Time,
+    Array(&'static Ty),
+    Obj(&'static [(&'static str, Ty)]),
+}
+
+/// Keel's `types.Repository`, the native payload.
+const REPOSITORY: Ty = Ty::Obj(&[
+    ("host", Ty::Str),
+    ("name", Ty::Str),
+    ("tag", Ty::Str),
+    ("digest", Ty::Str),
+    (
+        "platforms",
+        Ty::Array(&Ty::Obj(&[
+            ("os", Ty::Str),
+            ("architecture", Ty::Str),
+            ("variant", Ty::Str),
+        ])),
+    ),
+    ("platformVerified", Ty::Bool),
+]);
+
+/// Keel's `RegistryNotification`, the distribution registry's envelope.
+const ENVELOPE: Ty = Ty::Obj(&[(
+    "events",
+    Ty::Array(&Ty::Obj(&[
+        ("id", Ty::Str),
+        ("timestamp", Ty::Time),
+        ("action", Ty::Str),
+        (
+            "target",
+            Ty::Obj(&[
+                ("mediaType", Ty::Str),
+                ("size", Ty::Int),
+                ("digest", Ty::Str),
+                ("length", Ty::Int),
+                ("repository", Ty::Str),
+                ("url", Ty::Str),
+                ("tag", Ty::Str),
+            ]),
+        ),
+        (
+            "request",
+            Ty::Obj(&[
+                ("id", Ty::Str),
+                ("addr", Ty::Str),
+                ("host", Ty::Str),
+                ("method", Ty::Str),
+                ("useragent", Ty::Str),
+            ]),
+        ),
+        ("actor", Ty::Obj(&[("name", Ty::Str)])),
+        (
+            "source",
+            Ty::Obj(&[("addr", Ty::Str), ("instanceID", Ty::Str)]),
+        ),
+    ])),
+)]);
+
+/// A JSON value with every object member kept, repeated keys included and in
+/// order: Go's decoder sees each occurrence (a bad-typed one fails the body, a
+/// later `null` keeps the earlier value), which a map cannot show.
+#[derive(Debug)]
+enum J {
+    Null,
+    Bool,
+    /// An integer literal within Go's int64.
+    Int,
+    /// Any other number (a fraction, an exponent, too large).
+    Num,
+    Str(String),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}
+
+impl<'de> Deserialize<'de> for J {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<J, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = J;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_unit<E>(self) -> Result<J, E> {
+                Ok(J::Null)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<J, E> {
+                Ok(J::Bool)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<J, E> {
+                Ok(J::Int)
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<J, E> {
+                Ok(if i64::try_from(n).is_ok() {
+                    J::Int
+                } else {
+                    J::Num
+                })
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<J, E> {
+                Ok(J::Num)
+            }
+            fn visit_str<E>(self, s: &str) -> Result<J, E> {
+                Ok(J::Str(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<J, E> {
+                Ok(J::Str(s))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<J, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(J::Arr(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<J, A::Error> {
+                let mut v = Vec::new();
+                while let Some(kv) = a.next_entry::<String, J>()? {
+                    v.push(kv);
+                }
+                Ok(J::Obj(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl J {
+    fn type_name(&self) -> &'static str {
+        match self {
+            J::Null => "null",
+            J::Bool => "a boolean",
+            J::Int | J::Num => "a number",
+            J::Str(_) => "a string",
+            J::Arr(_) => "an array",
+            J::Obj(_) => "an object",
+        }
+    }
+}
+
+/// A body decoded as Go's `encoding/json` decodes it into Keel's structs.
+#[derive(Debug, Clone, Default)]
+enum Go {
+    /// Absent or `null`: Go leaves the field at its zero value.
+    #[default]
+    Zero,
+    Str(String),
+    Arr(Vec<Go>),
+    Obj(BTreeMap<&'static str, Go>),
+    /// A number, boolean or time: checked, not read.
+    Other,
+}
+
+impl Go {
+    fn field(&self, name: &str) -> &Go {
+        match self {
+            Go::Obj(m) => m.get(name).unwrap_or(&Go::Zero),
+            _ => &Go::Zero,
+        }
+    }
+
+    fn str(&self) -> &str {
+        match self {
+            Go::Str(s) => s,
+            _ => "",
+        }
+    }
+}
+
+/// Go's case folding of a key character (`unicode.ToLower(unicode.ToUpper(c))`, so `ſ` is `s` and `K` is `k`).
+fn go_fold(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
+    let mut up = c.to_uppercase();
+    let u = match (up.next(), up.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    };
+    let mut low = u.to_lowercase();
+    match (low.next(), low.next()) {
+        (Some(l), None) => l,
+        _ => u,
+    }
+}
+
+/// Whether a JSON key names a Go struct field: exactly or case-insensitively.
+fn go_key_matches(key: &str, field: &str) -> bool {
+    key.chars().count() == field.chars().count()
+        && key
+            .chars()
+            .zip(field.chars())
+            .all(|(k, f)| go_fold(k) == go_fold(f))
+}
+
+/// RFC 3339 as Go's `time.Time` reads it from JSON (`2018-10-11T13:53:21.859Z`).
+fn rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0u32, |n, x| n * 10 + u32::from(x - b'0')))
+    };
+    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(sec)) = (
+        digits(0..4),
+        digits(5..7),
+        digits(8..10),
+        digits(11..13),
+        digits(14..16),
+        digits(17..19),
+    ) else {
+        return false;
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return false;
+    }
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo)
+        || d == 0
+        || d > days[mo as usize - 1]
+        || h > 23
+        || mi > 59
+        || sec > 59
+    {
+        return false;
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    rest == "Z"
+        || (rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && digits(s.len() - 5..s.len() - 3).is_some_and(|h| h < 24)
+            && rest.as_bytes()[3] == b':'
+            && digits(s.len() - 2..s.len()).is_some_and(|m| m < 60))
+}
+
+/// Decodes `v` into a field of type `ty` that holds `prev` (Go decodes into the
+/// existing value: a repeated object key merges, `null` keeps what was there).
+fn go_decode(kind: &'static str, ty: Ty, prev: Go, v: &J, path: &str) -> Result<Go, PayloadError> {
+    let wrong = || {
+        Err(invalid(
+            kind,
+            format!(
+                "`{path}` cannot be {} (Keel rejects the payload)",
+                v.type_name()
+            ),
+        ))
+    };
+    match (ty, v) {
+        (_, J::Null) => Ok(prev),
+        (Ty::Str, J::Str(s)) => Ok(Go::Str(s.clone())),
+        (Ty::Bool, J::Bool) | (Ty::Int, J::Int) => Ok(Go::Other),
+        (Ty::Time, J::Str(s)) if rfc3339(s) => Ok(Go::Other),
+        (Ty::Array(elem), J::Arr(items)) => {
+            let mut old = match prev {
+                Go::Arr(a) => a,
+                _ => Vec::new(),
+            };
+            old.truncate(items.len());
+            let mut out = Vec::with_capacity(items.len());
+            let mut old = old.into_iter();
+            for (i, item) in items.iter().enumerate() {
+                let p = old.next().unwrap_or_default();
+                out.push(go_decode(kind, *elem, p, item, &format!("{path}[{i}]"))?);
+            }
+            Ok(Go::Arr(out))
+        }
+        (Ty::Obj(fields), J::Obj(m)) => {
+            let mut out = match prev {
+                Go::Obj(o) => o,
+                _ => BTreeMap::new(),
+            };
+            // In document order, every occurrence: the last of repeated keys wins.
+            for (key, val) in m {
+                let field = fields
+                    .iter()
+                    .find(|(f, _)| f == key)
+                    .or_else(|| fields.iter().find(|(f, _)| go_key_matches(key, f)));
+                if let Some((name, fty)) = field {
+                    let sub = if path.is_empty() {
+                        (*name).to_string()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    let p = out.remove(name).unwrap_or_default();
+                    out.insert(*name, go_decode(kind, *fty, p, val, &sub)?);
+                }
+            }
+            Ok(Go::Obj(out))
+        }
+        _ => wrong(),
+    }
+}
+
+/// The first JSON value of `body` decoded as Keel's handler decodes it with
+/// `json.NewDecoder(body).Decode(&x)`: what follows that value is not read.
+fn go_body(kind: &'static str, body: &[u8], ty: Ty) -> Result<Go, PayloadError> {
+    let first = serde_json::Deserializer::from_slice(body)
+        .into_iter::<J>()
+        .next()
+        .unwrap_or_else(|| serde_json::from_slice::<J>(b""));
+    let v = first.map_err(|e| PayloadError::Json {
+        kind,
+        message: e.to_string(),
+    })?;
+    if !matches!(v, J::Obj(_) | J::Null) {
+        return Err(invalid(
+            kind,
+            format!("expected a JSON object, got {}", v.type_name()),
+        ));
+    }
+    go_decode(kind, ty, Go::Zero, &v, "")
+}
+
+/// Keel's name for a pushed repository: `host/name` when the payload gives a host,
+/// with a leading `http://` or `https://` dropped, as Keel's image parser drops it.
+fn keel_name(host: &str, name: &str) -> String {
+    let full = if host.is_empty() {
+        name.to_string()
+    } else {
+        format!("{host}/{name}")
+    };
+    full.strip_prefix("http://")
+        .or_else(|| full.strip_prefix("https://"))
+        .unwrap_or(&full)
+        .to_string()
+}
+
+/// Keel's native payload: `{"name": "ghcr.io/org/app", "tag": "dev"}`, optional
+/// `digest` and `host` (prefixed to the name), read as Keel's Go decoder reads it:
+/// keys in any case, unknown ones ignored, the declared ones type-checked.
 ///
 /// # Errors
 /// Not JSON, `name` or `tag` missing or empty (Keel's 400s), or malformed.
 pub fn native(body: &[u8]) -> Result<Parsed, PayloadError> {
     const KIND: &str = "native";
-    let v = object(KIND, body)?;
-    let name = str_field(KIND, &v, "name")?.unwrap_or("");
-    let tag = str_field(KIND, &v, "tag")?.unwrap_or("");
+    let v = go_body(KIND, body, REPOSITORY)?;
+    let (name, tag) = (v.field("name").str(), v.field("tag").str());
     if name.is_empty() {
         return Err(invalid(KIND, "repository name cannot be empty (`name`)"));
     }
     if tag.is_empty() {
         return Err(invalid(KIND, "repository tag cannot be empty (`tag`)"));
     }
-    let digest = str_field(KIND, &v, "digest")?;
+    let name = keel_name(v.field("host").str(), name);
+    let digest = Some(v.field("digest").str());
     Ok(Parsed {
-        notifications: vec![checked(KIND, name, tag, digest)?],
+        notifications: vec![checked(KIND, &name, tag, digest)?],
         skipped: Vec::new(),
     })
 }
@@ -209,41 +575,34 @@ pub fn native(body: &[u8]) -> Result<Parsed, PayloadError> {
 /// The distribution registry's notification envelope (`{"events": [...]}`): each
 /// `push` of a manifest by tag is a notification named `request.host/target.repository`
 /// as Keel names it (the host the pusher used). Pulls, deletes, blob pushes and
-/// pushes by digest are skipped.
+/// pushes by digest are skipped, and so is a push whose name, tag or digest is
+/// malformed (with the reason), while the other events go ahead, as in Keel.
 ///
 /// # Errors
-/// Not JSON, no `events` array, or a push event with a malformed name, tag or digest.
+/// Not JSON, not an envelope with `events`, or a declared field of the wrong type
+/// (which makes Keel refuse the whole body).
 pub fn registry(body: &[u8]) -> Result<Parsed, PayloadError> {
     const KIND: &str = "registry";
-    let v = object(KIND, body)?;
-    let events = match v.get("events") {
-        Some(Value::Array(e)) => e,
-        Some(other) => {
-            return Err(invalid(
-                KIND,
-                format!("`events` must be an array, not {}", type_name(other)),
-            ));
-        }
-        None => return Err(invalid(KIND, "no `events` array (not a registry envelope)")),
+    let v = go_body(KIND, body, ENVELOPE)?;
+    // Keel answers 200 and does nothing; a 400 tells the sender it is misconfigured.
+    let Go::Arr(events) = v.field("events") else {
+        return Err(invalid(KIND, "no `events` array (not a registry envelope)"));
     };
     let mut out = Parsed::default();
     for (i, e) in events.iter().enumerate() {
-        if !e.is_object() {
-            return Err(invalid(
-                KIND,
-                format!("events[{i}] must be an object, not {}", type_name(e)),
-            ));
-        }
-        let action = str_field(KIND, e, "action")?.unwrap_or("");
-        let repo = str_field(KIND, e, "target.repository")?.unwrap_or("");
-        let tag = str_field(KIND, e, "target.tag")?.unwrap_or("");
-        let media = str_field(KIND, e, "target.mediaType")?.unwrap_or("");
+        let target = e.field("target");
+        let (action, repo, tag) = (
+            e.field("action").str(),
+            target.field("repository").str(),
+            target.field("tag").str(),
+        );
         if action != "push" {
             out.skipped
                 .push(format!("events[{i}]: action {action:?} is not a push"));
             continue;
         }
         if tag.is_empty() {
+            let media = target.field("mediaType").str();
             out.skipped.push(format!(
                 "events[{i}]: a push without a tag ({})",
                 if media.is_empty() {
@@ -254,16 +613,15 @@ pub fn registry(body: &[u8]) -> Result<Parsed, PayloadError> {
             ));
             continue;
         }
-        let host = str_field(KIND, e, "request.host")?.unwrap_or("");
-        if host.is_empty() || repo.is_empty() {
-            return Err(invalid(
-                KIND,
-                format!("events[{i}]: a tag push needs `request.host` and `target.repository`"),
-            ));
+        let name = keel_name(
+            "",
+            &format!("{}/{repo}", e.field("request").field("host").str()),
+        );
+        let digest = Some(target.field("digest").str());
+        match checked(KIND, &name, tag, digest) {
+            Ok(n) => out.notifications.push(n),
+            Err(err) => out.skipped.push(format!("events[{i}]: {err}")),
         }
-        let digest = str_field(KIND, e, "target.digest")?;
-        out.notifications
-            .push(checked(KIND, &format!("{host}/{repo}"), tag, digest)?);
     }
     Ok(out)
 }
@@ -394,7 +752,15 @@ mod tests {
             (&br#"{"tag":"dev"}"#[..], "name cannot be empty"),
             (br#"{"name":"","tag":"dev"}"#, "name cannot be empty"),
             (br#"{"name":"a/b"}"#, "tag cannot be empty"),
-            (br#"{"name":"a/b","tag":7}"#, "`tag` must be a string"),
+            (br#"{"name":"a/b","tag":7}"#, "`tag` cannot be a number"),
+            (
+                br#"{"name":"a/b","tag":"dev","platformVerified":"yes"}"#,
+                "`platformVerified` cannot be a string",
+            ),
+            (
+                br#"{"name":"a/b","tag":true,"tag":"dev"}"#,
+                "`tag` cannot be a boolean",
+            ),
             (
                 br#"{"name":"A/b","tag":"dev"}"#,
                 "not an image repository name",
@@ -406,10 +772,64 @@ mod tests {
             ),
             (br#"[1]"#, "expected a JSON object"),
             (b"name=a&tag=b", "not valid JSON"),
+            (b"", "not valid JSON"),
         ] {
             let e = native(body).unwrap_err().to_string();
             assert!(e.contains(msg), "{}: {e}", String::from_utf8_lossy(body));
         }
+    }
+
+    #[test]
+    fn native_payloads_decode_as_gos_encoding_json() {
+        let one = |body: &[u8]| {
+            let n = native(body).unwrap().notifications;
+            assert_eq!(n.len(), 1, "{}", String::from_utf8_lossy(body));
+            (n[0].name.clone(), n[0].tag.clone())
+        };
+        let api = |tag: &str| ("ghcr.io/acme/api".to_string(), tag.to_string());
+        // Keys in any case, Unicode simple folding included (the long s is an s).
+        assert_eq!(
+            one(br#"{"NAME":"ghcr.io/acme/api","Tag":"dev"}"#),
+            api("dev")
+        );
+        assert_eq!(
+            one("{\"name\":\"acme/api\",\"tag\":\"dev\",\"ho\u{17f}t\":\"ghcr.io\"}".as_bytes()),
+            api("dev")
+        );
+        // The last of repeated keys wins; a later null keeps the earlier value.
+        assert_eq!(
+            one(br#"{"name":"ghcr.io/acme/api","tag":"a","TAG":"b"}"#),
+            api("b")
+        );
+        assert_eq!(
+            one(br#"{"name":"ghcr.io/acme/api","tag":"a","tag":null}"#),
+            api("a")
+        );
+        // Only the first JSON value is read; what follows it is not.
+        assert_eq!(
+            one(br#"{"name":"ghcr.io/acme/api","tag":"dev"} trailing"#),
+            api("dev")
+        );
+        // `host` is prefixed to the name; a scheme is dropped.
+        assert_eq!(
+            one(br#"{"host":"ghcr.io","name":"acme/api","tag":"dev"}"#),
+            api("dev")
+        );
+        assert_eq!(
+            one(br#"{"name":"https://ghcr.io/acme/api","tag":"dev"}"#),
+            api("dev")
+        );
+        // Unknown fields of any type are ignored.
+        assert_eq!(
+            one(br#"{"name":"ghcr.io/acme/api","tag":"dev","x":[{}]}"#),
+            api("dev")
+        );
+        assert!(
+            native(b"null")
+                .unwrap_err()
+                .to_string()
+                .contains("name cannot be empty")
+        );
     }
 
     #[test]
@@ -443,11 +863,25 @@ mod tests {
                 .to_string()
                 .contains("no `events`")
         );
+        // A push Keel cannot name is skipped with the reason; the other events go ahead.
+        let p = registry(
+            br#"{"events":[{"action":"push","target":{"tag":"dev"}},
+                {"action":"push","target":{"repository":"acme/api","tag":"dev"},"request":{"host":"r:5000"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(p.notifications.len(), 1);
+        assert!(p.skipped[0].contains("events[0]"), "{:?}", p.skipped);
+        // A declared field of the wrong type fails the body, as in Keel.
+        for bad in [
+            &br#"{"events":[{"timestamp":"yesterday"}]}"#[..],
+            br#"{"events":[{"target":{"size":"12"}}]}"#,
+            br#"{"events":[1]}"#,
+            br#"{"events":{}}"#,
+        ] {
+            assert!(registry(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
         assert!(
-            registry(br#"{"events":[{"action":"push","target":{"tag":"dev"}}]}"#)
-                .unwrap_err()
-                .to_string()
-                .contains("request.host")
+            registry(br#"{"events":[{"timestamp":"2018-10-11T13:53:21.859222576Z"}]}"#).is_ok()
         );
     }
 

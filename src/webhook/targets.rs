@@ -91,9 +91,61 @@ pub struct Summary {
 }
 
 /// `registry/repository` of an image name, so `nginx` and `docker.io/library/nginx` match.
+/// A leading `http://` or `https://` is dropped, as Keel drops it.
 pub fn normalized(name: &str) -> Option<String> {
+    let name = without_scheme(name);
     let r = ImageRef::parse(crate::image::name_of(name)).ok()?;
+    // Docker Hub's other name, which Keel (like Docker) folds into docker.io/library.
+    if r.registry == "index.docker.io" {
+        let library = if r.repository.contains('/') {
+            ""
+        } else {
+            "library/"
+        };
+        return Some(format!("docker.io/{library}{}", r.repository));
+    }
     Some(format!("{}/{}", r.registry, r.repository))
+}
+
+fn without_scheme(image: &str) -> &str {
+    image
+        .strip_prefix("http://")
+        .or_else(|| image.strip_prefix("https://"))
+        .unwrap_or(image)
+}
+
+/// The tag a container runs, as Keel reads it, when Keel can read its image at all
+/// (it skips containers whose image is not a valid reference): the tag, else the
+/// digest, else `latest`.
+///
+/// Deliberate difference: for `name:tag@sha256:..` Keel reads the digest as the
+/// current tag, so it never updates a container pinned by digest; our releases
+/// pin that way, and the tag is what the workload tracks (tools/keel-diff/README.md).
+fn keel_current(image: &str) -> Option<&str> {
+    use super::payload::{valid_name, valid_tag};
+    let image = without_scheme(image);
+    let (rest, digest) = match image.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (image, None),
+    };
+    let name = crate::image::name_of(rest);
+    let tag = crate::image::tag_of(rest);
+    let digest_ok = |d: &str| {
+        d.split_once(':').is_some_and(|(alg, hex)| {
+            alg == "sha256"
+                && hex.len() == 64
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+    };
+    if !valid_name(name)
+        || tag.is_some_and(|t| !valid_tag(t))
+        || digest.is_some_and(|d| !digest_ok(d))
+    {
+        return None;
+    }
+    Some(tag.or(digest).unwrap_or("latest"))
 }
 
 /// The workloads `n` releases among `workloads`, each with the containers to change.
@@ -146,8 +198,8 @@ pub fn select<'a>(
                 .into_iter()
                 .filter(|c| settings.watches(&c.name, c.init))
                 .filter(|c| {
-                    let current = crate::image::tag_of(&c.image).unwrap_or("latest");
-                    settings.policy.should_update(current, &n.tag)
+                    keel_current(&c.image)
+                        .is_some_and(|current| settings.policy.should_update(current, &n.tag))
                 })
                 .collect();
             if chosen.is_empty() {
@@ -411,7 +463,11 @@ mod tests {
                 "api",
                 FORCE_DEV,
                 &[
-                    ("api", "ghcr.io/acme/api:dev@sha256:aa", false),
+                    (
+                        "api",
+                        "ghcr.io/acme/api:dev@sha256:00000000000000000000000000000000000000000000000000000000000000aa",
+                        false,
+                    ),
                     ("proxy", "envoy:1", false),
                 ],
             ),

@@ -8,6 +8,7 @@ mod cli;
 mod conformance;
 mod distribution;
 mod json6902_v4;
+mod keel_diff;
 mod layout;
 mod live_diff;
 mod loader_kustomize;
