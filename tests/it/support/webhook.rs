@@ -316,7 +316,12 @@ pub fn client() -> reqwest::Client {
 
 /// A client that also trusts the CA certificate in `ca` (PEM).
 pub fn client_trusting(ca: Option<&std::path::Path>) -> reqwest::Client {
-    let mut b = reqwest::Client::builder().timeout(Duration::from_secs(20));
+    // The server closes a keep-alive connection idle for its --header-timeout (5 s);
+    // a pooled connection idle about that long races the close (a test that waited
+    // 5 s between requests failed now and then), so the pool lets go sooner.
+    let mut b = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .pool_idle_timeout(Duration::from_secs(2));
     if let Some(ca) = ca {
         let pem = std::fs::read(ca).unwrap();
         b = b.add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap());
