@@ -278,7 +278,19 @@ async fn generate(repo: &Path, runs: usize) {
     let (url_b, _) = push_repo(&env, b.path(), "bench-generate-builtin");
     create_app(&c, "bench-gen-plugin", &url_a, "default",
         json!({"plugin": {"name": "kubectl-release", "env": [{"name": "KUBECTL_RELEASE", "value": "true"}]}}), false).await;
-    create_app(&c, "bench-gen-builtin", &url_b, "default", json!({}), false).await;
+    // An explicit source type: without one, Argo CD would first ask the testenv's
+    // discovering plugin (a stream of the whole repository), which a cluster without
+    // kubectl-release does not. Argo CD drops an empty `kustomize: {}`, so it carries
+    // the annotation the overlay sets anyway (the output is the same).
+    create_app(
+        &c,
+        "bench-gen-builtin",
+        &url_b,
+        "default",
+        json!({"kustomize": {"commonAnnotations": {"platform.example.com/environment": "prod"}}}),
+        false,
+    )
+    .await;
     let log = PathBuf::from(&env["ARGOCD_LOG_DIR"]).join("argocd-repo-server.log");
     // The first generation of each includes the clone: not counted.
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -543,7 +555,11 @@ async fn release(runs: usize, poll_runs: usize) {
             .collect::<Vec<_>>(),
         p.as_secs_f64() / r.as_secs_f64()
     );
-    let current = format!("ghcr.io/acme/api:v1.6.{}", poll_runs.saturating_sub(1));
+    // The image the last run above left live.
+    let current = match (poll_runs, runs) {
+        (0, r) => format!("ghcr.io/acme/api:v1.5.{}", r - 1),
+        (p, _) => format!("ghcr.io/acme/api:v1.6.{}", p - 1),
+    };
     wait_ready(&s.c, &s.ns, &current).await;
 
     // 2. A crashing image through `deploy --via argocd`, then with --undo-live-first.
@@ -560,6 +576,7 @@ async fn release(runs: usize, poll_runs: usize) {
             let out = Command::new(bin())
                 .current_dir(s.work.path())
                 .args(&args)
+                .env("KUBECONFIG", testenv_dir().join("kubeconfig"))
                 .output()
                 .unwrap();
             assert_eq!(
@@ -637,7 +654,10 @@ async fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let runs: usize = flag("--runs").and_then(|r| r.parse().ok()).unwrap_or(5);
+    let runs: usize = flag("--runs")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5)
+        .max(1);
     let poll_runs: usize = flag("--poll-runs")
         .and_then(|r| r.parse().ok())
         .unwrap_or(2);

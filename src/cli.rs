@@ -183,8 +183,13 @@ pub struct CmpArgs {
 
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum CmpCommand {
-    /// Print the ConfigManagementPlugin (plugin.yaml) for the sidecar.
-    Plugin,
+    /// Print the ConfigManagementPlugin (plugin.yaml) for the sidecar: Applications name it.
+    Plugin {
+        /// Also discover repositories with kubectl-release.yaml for Applications that name no
+        /// plugin (costs a second stream of the repository per generation of every such Application).
+        #[arg(long)]
+        discover: bool,
+    },
     /// Print the path of kubectl-release.yaml when the Application's repository has one (plugin discovery).
     Discover,
     /// Print the parameter announcements for the Argo CD UI (JSON).

@@ -16,8 +16,8 @@ use crate::repo::config;
 
 pub fn run(a: &CmpArgs) -> Result<i32, CmdError> {
     match a.command {
-        CmpCommand::Plugin => {
-            std::io::stdout().write_all(cmp::plugin_config().as_bytes())?;
+        CmpCommand::Plugin { discover } => {
+            std::io::stdout().write_all(cmp::plugin_config(discover).as_bytes())?;
             Ok(exit::OK)
         }
         CmpCommand::Discover => discover(),

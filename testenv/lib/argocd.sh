@@ -70,6 +70,13 @@ argocd_start() {
 		cmp_work=$(mktemp -d /dev/shm/testenv-argocd-cmp.XXXXXX)
 		echo "$cmp_work" >"$ad/external-cmp-work"
 	fi
+	mkdir -p "$cmp_work/named" "$cmp_work/discover"
+	# The second sidecar: deploy/argocd/plugin-discover.yaml (discovery by
+	# kubectl-release.yaml, for Applications that name no plugin) under its own
+	# name, so both variants are tested against one Argo CD.
+	mkdir -p "$ad/cmp-discover"
+	sed "/^metadata:/,/^[^ ]/s/^  name: .*/  name: $plugin_name-discover/" \
+		"$plugin_config/plugin-discover.yaml" >"$ad/cmp-discover/plugin.yaml"
 
 	# --- ports ----------------------------------------------------------
 	taken=$(sed -n 's/^TESTENV_[A-Z_]*PORT=//p' "$run/env" | tr '\n' ' ')
@@ -99,9 +106,13 @@ argocd_start() {
 	# kubectl-release symlink. Its work directory is wiped when it starts, so
 	# it gets its own.
 	start argocd-cmp-server "${argocd_env[@]}" ARGOCD_BINARY_NAME=argocd-cmp-server \
-		ARGOCD_CMP_WORKDIR="$cmp_work" PATH="$ad/plugin-path:$PATH" \
+		ARGOCD_CMP_WORKDIR="$cmp_work/named" PATH="$ad/plugin-path:$PATH" \
 		"$argocd_bin/argocd-cmp-server" \
 		--config-dir-path "$plugin_config" --logformat text --loglevel info
+	start argocd-cmp-server-discover "${argocd_env[@]}" ARGOCD_BINARY_NAME=argocd-cmp-server \
+		ARGOCD_CMP_WORKDIR="$cmp_work/discover" PATH="$ad/plugin-path:$PATH" \
+		"$argocd_bin/argocd-cmp-server" \
+		--config-dir-path "$ad/cmp-discover" --logformat text --loglevel info
 	# The repo-server runs git and, for Applications without the plugin, the
 	# kustomize release Argo CD's image bundles (built beside argocd).
 	# The recommended plugin tar exclusion (reposerver.plugin.tar.exclusions): the
@@ -154,6 +165,7 @@ argocd_start() {
 	wait_for git-server "$timeout" git_ready
 	wait_for redis "$timeout" redis_ready
 	wait_for "argocd-cmp-server socket $sock_dir/$plugin_name.sock" "$timeout" test -S "$sock_dir/$plugin_name.sock"
+	wait_for "argocd-cmp-server-discover socket $sock_dir/$plugin_name-discover.sock" "$timeout" test -S "$sock_dir/$plugin_name-discover.sock"
 	# full=true: the repo-server's own gRPC health check, through its port.
 	wait_for argocd-repo-server "$timeout" curl -fsS "http://127.0.0.1:$repo_metrics_port/healthz?full=true"
 
@@ -173,6 +185,8 @@ argocd_start() {
 	ARGOCD_BIN=$argocd_bin/argocd
 	ARGOCD_PLUGIN_NAME=$plugin_name
 	ARGOCD_PLUGIN_CONFIG=$plugin_config/plugin.yaml
+	ARGOCD_PLUGIN_DISCOVER_NAME=$plugin_name-discover
+	ARGOCD_PLUGIN_DISCOVER_CONFIG=$ad/cmp-discover/plugin.yaml
 	ARGOCD_PLUGIN_SOCKET_DIR=$sock_dir
 	KUBECTL_RELEASE_BIN=$plugin_bin
 	ARGOCD_REDIS=127.0.0.1:$redis_port

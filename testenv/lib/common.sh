@@ -12,7 +12,7 @@ die() {
 # The components in start order; down stops them in reverse.
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 # What `up --argocd` adds (testenv/lib/argocd.sh), started after the above.
-argocd_components=(git-server redis argocd-cmp-server argocd-repo-server argocd-application-controller)
+argocd_components=(git-server redis argocd-cmp-server argocd-cmp-server-discover argocd-repo-server argocd-application-controller)
 
 # pid_of NAME: the pid recorded for NAME if that process still runs the
 # binary it was started with (guards against reused pids). A process that
@@ -55,7 +55,7 @@ free_port() {
 # Seconds a component gets to exit after TERM before it is killed (default
 # 5). argocd-cmp-server only removes its socket on TERM and keeps serving; in
 # Kubernetes the kubelet kills it after the grace period.
-declare -A stop_grace=([argocd-cmp-server]=0.5)
+declare -A stop_grace=([argocd-cmp-server]=0.5 [argocd-cmp-server-discover]=0.5)
 
 # running PID: the process exists and has not exited. An exited one stays a
 # zombie until whoever adopted it reaps it (seconds, in some containers).

@@ -21,10 +21,30 @@ fn cmp(cwd: &Path, sub: &str, env: &[(&str, &str)]) -> Output {
     c.envs(env.iter().copied()).output().unwrap()
 }
 
-/// `deploy/argocd/plugin.yaml` is what `cmp plugin` prints (regenerate it with
-/// `kubectl-release cmp plugin > deploy/argocd/plugin.yaml`).
+/// `deploy/argocd/plugin.yaml` is what `cmp plugin` prints, `plugin-discover.yaml`
+/// what `cmp plugin --discover` prints (regenerate them with
+/// `kubectl-release cmp plugin [--discover] > deploy/argocd/plugin[-discover].yaml`).
 #[test]
-fn the_checked_in_plugin_config_is_current() {
+fn the_checked_in_plugin_configs_are_current() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
+        .args(["cmp", "plugin", "--discover"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let file = std::fs::read(repo().join("deploy/argocd/plugin-discover.yaml")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&file),
+        "deploy/argocd/plugin-discover.yaml is stale"
+    );
+    let docs =
+        kubectl_release::render::yaml::parse_stream(&String::from_utf8_lossy(&file), "p.yaml")
+            .unwrap();
+    assert_eq!(
+        docs[0].value["spec"]["discover"]["find"]["command"],
+        serde_json::json!(["kubectl-release", "cmp", "discover"])
+    );
+
     let out = cmp(&repo(), "plugin", &[]);
     assert!(out.status.success());
     let file = std::fs::read(repo().join("deploy/argocd/plugin.yaml")).unwrap();
@@ -44,6 +64,9 @@ fn the_checked_in_plugin_config_is_current() {
         p["spec"]["generate"]["command"],
         serde_json::json!(["kubectl-release", "cmp", "generate"])
     );
+    // Named only: Argo CD streams the repository once per generation, and never
+    // for Applications that do not name it.
+    assert!(p["spec"].get("discover").is_none());
 }
 
 /// The sidecar component, rendered by the project's renderer onto a repo-server
