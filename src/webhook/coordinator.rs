@@ -442,6 +442,42 @@ impl Observer for Obs<'_> {
 }
 
 /// One try at releasing `w`.
+/// The engine's request for a release the webhook runs, its cancellation
+/// (registered in the workload's slot, for SIGTERM) and its observer.
+fn prepare<'a>(
+    shared: &'a Shared,
+    w: &Wanted,
+    workload: &WorkloadRef,
+    plans: Vec<release::Planned>,
+    env_name: Option<String>,
+    env: Option<&Tracked>,
+) -> (Request, Cancellation, Obs<'a>) {
+    let req = Request {
+        plans,
+        env: env_name,
+        gates: env
+            .map(|e| e.gates.clone())
+            .unwrap_or_else(|| shared.gates.clone()),
+        on_failure: OnFailure::Undo,
+        on_interrupt: OnInterrupt::Leave,
+        undo_of: None,
+        actor: Actor {
+            via: Some(w.via.clone()),
+            ..shared.actor.clone()
+        },
+    };
+    let cancel = Cancellation::new();
+    if let Some(s) = shared.slots().get_mut(workload) {
+        s.cancel = Some(cancel.clone());
+    }
+    let obs = Obs {
+        shared,
+        entry: w.entry,
+        received: w.received,
+    };
+    (req, cancel, obs)
+}
+
 async fn attempt(shared: &Shared, w: &Wanted) -> Step1 {
     let Ok(_permit) = shared.permits.acquire().await else {
         return Step1::Done;
@@ -592,29 +628,8 @@ async fn attempt(shared: &Shared, w: &Wanted) -> Step1 {
         );
         return Step1::Done;
     }
-    let req = Request {
-        plans,
-        env: env.map(|e| e.env.clone()),
-        gates: env
-            .map(|e| e.gates.clone())
-            .unwrap_or_else(|| shared.gates.clone()),
-        on_failure: OnFailure::Undo,
-        on_interrupt: OnInterrupt::Leave,
-        undo_of: None,
-        actor: Actor {
-            via: Some(w.via.clone()),
-            ..shared.actor.clone()
-        },
-    };
-    let cancel = Cancellation::new();
-    if let Some(s) = shared.slots().get_mut(&t.workload) {
-        s.cancel = Some(cancel.clone());
-    }
-    let obs = Obs {
-        shared,
-        entry: w.entry,
-        received: w.received,
-    };
+    let env_name = env.map(|e| e.env.clone());
+    let (req, cancel, obs) = prepare(shared, w, &t.workload, plans, env_name, env);
     let outcome = match through_argo {
         Some((e, wb, (ns, name))) => {
             let _one = wb.lock.lock().await;
@@ -687,29 +702,7 @@ async fn resume_one(
         .env
         .as_ref()
         .and_then(|e| shared.tracked.iter().find(|t| &t.env == e));
-    let req = Request {
-        plans: vec![plan],
-        env: rec.env.clone(),
-        gates: env
-            .map(|e| e.gates.clone())
-            .unwrap_or_else(|| shared.gates.clone()),
-        on_failure: OnFailure::Undo,
-        on_interrupt: OnInterrupt::Leave,
-        undo_of: None,
-        actor: Actor {
-            via: Some(w.via.clone()),
-            ..shared.actor.clone()
-        },
-    };
-    let cancel = Cancellation::new();
-    if let Some(s) = shared.slots().get_mut(&rec.workload) {
-        s.cancel = Some(cancel.clone());
-    }
-    let obs = Obs {
-        shared,
-        entry: w.entry,
-        received: w.received,
-    };
+    let (req, cancel, obs) = prepare(shared, w, &rec.workload, vec![plan], rec.env.clone(), env);
     let outcome = release::run_with(c, &req, &super::adopt::AlreadyDelivered, &obs, &cancel).await;
     match outcome {
         Err(ReleaseError::Cluster(ClusterError::Locked { holder, .. })) => {
