@@ -221,25 +221,18 @@ async fn resolve_image(r: &Resolved, name: &str, insecure: &[String]) -> Result<
         cfg.allow_tags.as_deref(),
         &cfg.ignore_tags,
     )?;
-    let image = crate::image::registry::ImageRef::parse(name)?;
     let client = crate::image::registry::Client::new(crate::image::registry::Options {
         insecure: insecure.to_vec(),
         ..Default::default()
     })?;
-    let tags = client.list_tags(&image).await?;
     let current = r
         .workloads
         .iter()
         .flat_map(|(_, d)| crate::image::rendered_images(std::slice::from_ref(d)))
         .find(|i| crate::image::name_of(i) == name)
         .and_then(|i| crate::image::tag_of(&i).map(str::to_string));
-    let chosen = policy.select(name, current.as_deref(), &tags)?;
-    Ok(match &policy.strategy {
-        crate::image::policy::Strategy::Track(t) => {
-            format!("{name}@{}", client.resolve_digest(&image, t).await?)
-        }
-        _ => format!("{name}:{chosen}"),
-    })
+    let target = crate::image::resolve::newest(&client, name, &policy, current.as_deref()).await?;
+    Ok(target.reference(name))
 }
 
 pub fn undo(cli: &Cli, a: &UndoArgs) -> Result<i32, CmdError> {
