@@ -58,6 +58,9 @@ _kubectl__release() {
             kubectl__release,version)
                 cmd="kubectl__release__subcmd__version"
                 ;;
+            kubectl__release,webhook)
+                cmd="kubectl__release__subcmd__webhook"
+                ;;
             kubectl__release__subcmd__cmp,discover)
                 cmd="kubectl__release__subcmd__cmp__subcmd__discover"
                 ;;
@@ -130,6 +133,9 @@ _kubectl__release() {
             kubectl__release__subcmd__help,version)
                 cmd="kubectl__release__subcmd__help__subcmd__version"
                 ;;
+            kubectl__release__subcmd__help,webhook)
+                cmd="kubectl__release__subcmd__help__subcmd__webhook"
+                ;;
             kubectl__release__subcmd__help__subcmd__cmp,discover)
                 cmd="kubectl__release__subcmd__help__subcmd__cmp__subcmd__discover"
                 ;;
@@ -149,7 +155,7 @@ _kubectl__release() {
 
     case "${cmd}" in
         kubectl__release)
-            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version render diff bump set-image deploy status undo history cmp completion version __man __complete help"
+            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,7 +659,7 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__cmp__subcmd__plugin)
-            opts="-n -o -v -h -V --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            opts="-n -o -v -h -V --discover --kubeconfig --context --namespace --output --repo --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,7 +891,7 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__help)
-            opts="render diff bump set-image deploy status undo history cmp completion version __man __complete help"
+            opts="render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1137,6 +1143,20 @@ _kubectl__release() {
             return 0
             ;;
         kubectl__subcmd__release__subcmd__help__subcmd__version)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__release__subcmd__help__subcmd__webhook)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1455,6 +1475,128 @@ _kubectl__release() {
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json patch" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json patch" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__release__subcmd__webhook)
+            opts="-n -o -v -h -V --listen --token-file --github-secret-file --insecure-no-auth --tls-cert --tls-key --env --write-back --sync-timeout --ignore-argocd --parallel --shutdown-grace --request-timeout --header-timeout --max-connections --log-format --page-refresh --insecure-registry --registry-rate --timeout --soak --readiness-timeout --max-restarts --kubeconfig --context --namespace --output --repo --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shutdown-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --page-refresh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --soak)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --readiness-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-restarts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -26,7 +26,7 @@ end
 
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -43,6 +43,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "sta
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "undo" -d 'Undo the latest (or a given) release of an environment\'s workloads, behind the same gates'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "history" -d 'Release records, newest first'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "cmp" -d 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)'
+complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "webhook" -d 'Serve Keel-compatible webhooks: a pushed image is pinned to its digest and released behind the gates'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "version" -d 'Print the version, git commit and build target (`-o json` for JSON)'
 complete -c kubectl-release -n "__fish_kubectl_release_needs_command" -f -a "__man" -d 'Write the man pages (kubectl-release.1 and one per command) into DIR; scripts/dist.sh ships them'
@@ -55,7 +56,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" 
 LoadRestrictionsNone\t''"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand render" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -68,7 +69,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l concurrency -d 'How many requests to the API server run at once' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -103,7 +104,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l remote -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand bump" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -116,7 +117,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-imag
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l insecure-registry -d 'Reach this registry host over plain HTTP (repeatable); TLS is verified everywhere else' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand set-image" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -143,7 +144,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" 
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l insecure-registry -d 'Reach this registry host over plain HTTP (repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand deploy" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -167,7 +168,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" 
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l max-restarts -d 'More restarts than this in a new container fail the release' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -185,7 +186,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l sync-timeout -d 'For a release that went through Argo CD: how long Argo CD may take to sync the revert' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -197,7 +198,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand undo" -s
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s k -l kustomize -d 'Take the workloads from this kustomization directory instead' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -207,7 +208,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand history" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -215,24 +216,25 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -s V -l version -d 'Print version'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar: Applications name it'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "discover" -d 'Print the path of kubectl-release.yaml when the Application\'s repository has one (plugin discovery)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "parameters" -d 'Print the parameter announcements for the Argo CD UI (JSON)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "generate" -d 'Render the Application\'s path (or the environment it names) for Argo CD: manifests only on stdout'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and not __fish_seen_subcommand_from plugin discover parameters generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -l discover -d 'Also discover repositories with kubectl-release.yaml for Applications that name no plugin (costs a second stream of the repository per generation of every such Application)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from plugin" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -242,7 +244,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from discover" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -252,7 +254,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from parameters" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -260,14 +262,48 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from generate" -s V -l version -d 'Print version'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar: Applications name it'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "discover" -d 'Print the path of kubectl-release.yaml when the Application\'s repository has one (plugin discovery)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "parameters" -d 'Print the parameter announcements for the Argo CD UI (JSON)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Render the Application\'s path (or the environment it names) for Argo CD: manifests only on stdout'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand cmp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l listen -d 'Address to listen on (Keel\'s port is 9300; port 0 picks a free one)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l token-file -d 'Read the bearer token from this file (else $KUBECTL_RELEASE_WEBHOOK_TOKEN)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l github-secret-file -d 'Read GitHub\'s webhook secret from this file (else $KUBECTL_RELEASE_GITHUB_SECRET); GitHub deliveries are then authenticated by their X-Hub-Signature-256' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l tls-key -d 'The certificate\'s private key (PEM)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l env -d 'An environment of kubectl-release.yaml whose `track:` images are released (repeatable; default: every environment with a `track:` policy, when the config is found)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l sync-timeout -d 'With --write-back: how long Argo CD may take to sync a commit' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l parallel -d 'How many workloads may release at once' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l shutdown-grace -d 'After SIGTERM, how long running releases may go on before they are interrupted (recorded, left in place)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l request-timeout -d 'A request must arrive and be answered within this' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l header-timeout -d 'A request\'s head must arrive within this' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l max-connections -d 'At most this many connections at once; more are closed' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l log-format -d 'Log lines as text or JSON' -r -f -a "text\t''
+json\t''"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l page-refresh -d 'Seconds between refreshes of the status page' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l insecure-registry -d 'Reach this registry host over plain HTTP (repeatable)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l registry-rate -d 'Registry requests per second (resolving tags to digests)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l timeout -d 'Give up (and undo) when the release is not healthy within this long (e.g. 5m)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l soak -d 'Keep watching this long after the rollout completes' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l readiness-timeout -d 'A new pod must be Ready within this long' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l max-restarts -d 'More restarts than this in a new container fail the release' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -s o -l output -d 'Output format' -r -f -a "yaml\t''
+json\t''
+patch\t'The RFC 6902 patch a change applies (`set-image`)'"
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l repo -d 'The GitOps repository root holding kubectl-release.yaml (default: search upwards from the current directory)' -r -F
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l insecure-no-auth -d 'Serve without authentication (a trusted network only)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l write-back -d 'For environments that name an Argo CD Application: commit the digest to the overlay and let Argo CD sync it (a failed gate is a revert), instead of a live patch self-heal undoes'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -l ignore-argocd -d 'Patch workloads Argo CD manages anyway (their Application ignores image differences)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand webhook" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -277,7 +313,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completi
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand completion" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand version" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand version" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand version" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand version" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand version" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -287,7 +323,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand version"
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand version" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __man" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __man" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __man" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __man" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -297,7 +333,7 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __man" -
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __man" -s V -l version -d 'Print version'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s n -l namespace -d 'The namespace to use for namespaced objects' -r
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s n -l namespace -d 'The namespace to use for namespaced objects (`webhook`: a namespace to watch; repeatable)' -r
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 patch\t'The RFC 6902 patch a change applies (`set-image`)'"
@@ -305,21 +341,22 @@ complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __comple
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s v -l verbose -d 'Log verbosity on stderr: -v info, -vv debug'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand __complete" -s V -l version -d 'Print version'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "diff" -d 'Diff an environment against the live cluster (server-side dry-run), or two environments'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "deploy" -d 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "status" -d 'Rollout and gate state of an environment\'s workloads (or one workload); -w waits'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "undo" -d 'Undo the latest (or a given) release of an environment\'s workloads, behind the same gates'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "history" -d 'Release records, newest first'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "cmp" -d 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "version" -d 'Print the version, git commit and build target (`-o json` for JSON)'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "__man" -d 'Write the man pages (kubectl-release.1 and one per command) into DIR; scripts/dist.sh ships them'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "__complete" -d 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp completion version __man __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "render" -d 'Render an environment\'s overlay (or a kustomization directory) to stdout, like `kustomize build`'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "diff" -d 'Diff an environment against the live cluster (server-side dry-run), or two environments'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "bump" -d 'Compute the next semver tag from commit messages (github-tag-action compatible) and create it'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "set-image" -d 'Set an image of an environment in its overlay (as a guarded RFC 6902 patch), optionally commit and push'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "deploy" -d 'Release an image to live workloads: guarded JSON patch, watch behind health gates, undo on failure'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "status" -d 'Rollout and gate state of an environment\'s workloads (or one workload); -w waits'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "undo" -d 'Undo the latest (or a given) release of an environment\'s workloads, behind the same gates'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "history" -d 'Release records, newest first'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "cmp" -d 'Argo CD config-management plugin: the commands its sidecar runs (see `cmp plugin`)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "webhook" -d 'Serve Keel-compatible webhooks: a pushed image is pinned to its digest and released behind the gates'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "version" -d 'Print the version, git commit and build target (`-o json` for JSON)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "__man" -d 'Write the man pages (kubectl-release.1 and one per command) into DIR; scripts/dist.sh ships them'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "__complete" -d 'Completion protocol for `kubectl release <TAB>` (kubectl runs `kubectl_complete-release`)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and not __fish_seen_subcommand_from render diff bump set-image deploy status undo history cmp webhook completion version __man __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "plugin" -d 'Print the ConfigManagementPlugin (plugin.yaml) for the sidecar: Applications name it'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "discover" -d 'Print the path of kubectl-release.yaml when the Application\'s repository has one (plugin discovery)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "parameters" -d 'Print the parameter announcements for the Argo CD UI (JSON)'
 complete -c kubectl-release -n "__fish_kubectl_release_using_subcommand help; and __fish_seen_subcommand_from cmp" -f -a "generate" -d 'Render the Application\'s path (or the environment it names) for Argo CD: manifests only on stdout'
