@@ -13,6 +13,7 @@ use kube::discovery::pinned_kind;
 use serde_json::{Value, json};
 
 use crate::support::argocd::{ArgoCd, TestApp};
+use crate::support::copy_dir;
 use crate::support::git::git;
 use crate::support::testenv::TestEnv;
 
@@ -21,19 +22,6 @@ const SYNC_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// The cluster as Argo CD names it with ARGOCD_FAKE_IN_CLUSTER (the testenv itself).
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
-
-pub(crate) fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// replace FROM with TO in FILE, which must contain FROM.
 pub(crate) fn edit(file: &Path, from: &str, to: &str) {
