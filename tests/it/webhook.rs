@@ -1051,31 +1051,29 @@ async fn notify_digest(srv: &Server, name: &str, tag: &str, digest: &str) -> Vec
     Server::release_ids(&v)
 }
 
-/// `--write-back` on the real Argo CD: the dev environment is an Application with
-/// self-heal, so a live patch would be put back; the digest goes into the dev
-/// overlay as a commit that Argo CD syncs, and a crashing build is a revert that
-/// Argo CD syncs. Without `--write-back` the server refuses to patch the workload.
-#[tokio::test(flavor = "multi_thread")]
-async fn write_back_through_argocd_with_self_heal() {
+/// The example repository's dev overlay in namespace `ns`, pushed to Argo CD's git
+/// server as an Application (plugin, automated sync with self-heal) whose spec is
+/// `app_spec` with `extra` merged at the top level, synced and rolled out on `:dev`.
+/// Its `kubectl-release.yaml` has a dev environment that tracks `:dev` and names the
+/// Application.
+async fn dev_app_on_argocd(
+    te: &TestEnv,
+    argocd: &crate::support::argocd::ArgoCd,
+    ns: &str,
+    extra: Value,
+) -> (tempfile::TempDir, crate::support::argocd::TestApp) {
     use crate::argocd_testenv::{app_spec, example_repo};
-    use crate::support::argocd::{ArgoCd, TestApp};
+    use crate::support::argocd::TestApp;
     use crate::support::git::git as git_in;
-    let te = TestEnv::connect().await;
-    let argocd = ArgoCd::connect().await;
-    let ns = te.ns("wh-argo").await;
-    let work = example_repo(&ns);
+    let work = example_repo(ns);
     let dev = work.path().join("envs/dev");
     for (file, from, to) in [
         (
             "kustomization.yaml",
             "namespace: acme-dev",
-            format!("namespace: {}", ns.name()),
+            format!("namespace: {ns}"),
         ),
-        (
-            "namespace.yaml",
-            "name: acme-dev",
-            format!("name: {}", ns.name()),
-        ),
+        ("namespace.yaml", "name: acme-dev", format!("name: {ns}")),
     ] {
         let p = dev.join(file);
         let text = std::fs::read_to_string(&p).unwrap();
@@ -1085,31 +1083,45 @@ async fn write_back_through_argocd_with_self_heal() {
     std::fs::write(
         work.path().join("kubectl-release.yaml"),
         format!(
-            "environments:\n  dev:\n    path: envs/dev\n    cluster:\n      namespace: {ns}\n    argocd:\n      application: {ns}\n    images:\n      - name: ghcr.io/acme/api\n        policy: \"track: dev\"\n    gates:\n      readinessTimeout: 6s\n      timeout: 120s\n  prod:\n    path: envs/prod\n",
-            ns = ns.name()
+            "environments:\n  dev:\n    path: envs/dev\n    cluster:\n      namespace: {ns}\n    argocd:\n      application: {ns}\n    images:\n      - name: ghcr.io/acme/api\n        policy: \"track: dev\"\n    gates:\n      readinessTimeout: 6s\n      timeout: 120s\n  prod:\n    path: envs/prod\n"
         ),
     )
     .unwrap();
-    let (url, commit) = argocd.push_new_repo(work.path(), &ns);
+    let (url, commit) = argocd.push_new_repo(work.path(), ns);
     git_in(work.path(), &["remote", "add", "origin", &url]);
     git_in(work.path(), &["fetch", "-q", "origin"]);
     git_in(work.path(), &["branch", "-q", "-u", "origin/main"]);
-    let app = TestApp::create(
-        &te.client,
-        &argocd,
-        &ns,
-        app_spec(
-            &url,
-            "envs/dev",
-            &ns,
-            json!({ "plugin": { "name": "kubectl-release" } }),
-        ),
-    )
-    .await;
-    let sync = Duration::from_secs(180);
-    app.wait_synced_healthy(&te.client, &argocd, &commit, sync)
+    let mut spec = app_spec(
+        &url,
+        "envs/dev",
+        ns,
+        json!({ "plugin": { "name": "kubectl-release" } }),
+    );
+    spec.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let app = TestApp::create(&te.client, argocd, ns, spec).await;
+    app.wait_synced_healthy(&te.client, argocd, &commit, ARGO_SYNC)
         .await;
-    wait_rolled_out(&te, &ns, "api", "ghcr.io/acme/api:dev").await;
+    wait_rolled_out(te, ns, "api", "ghcr.io/acme/api:dev").await;
+    (work, app)
+}
+
+const ARGO_SYNC: Duration = Duration::from_secs(180);
+
+/// `--write-back` on the real Argo CD: the dev environment is an Application with
+/// self-heal, so a live patch would be put back; the digest goes into the dev
+/// overlay as a commit that Argo CD syncs, and a crashing build is a revert that
+/// Argo CD syncs. Without `--write-back` the server refuses to patch the workload.
+#[tokio::test(flavor = "multi_thread")]
+async fn write_back_through_argocd_with_self_heal() {
+    use crate::support::argocd::ArgoCd;
+    use crate::support::git::git as git_in;
+    let te = TestEnv::connect().await;
+    let argocd = ArgoCd::connect().await;
+    let ns = te.ns("wh-argo").await;
+    let (work, app) = dev_app_on_argocd(&te, &argocd, &ns, json!({})).await;
+    let sync = ARGO_SYNC;
 
     let opts = |extra: &[&str]| {
         let mut o = Options::new(&ns)
@@ -1226,6 +1238,87 @@ async fn write_back_through_argocd_with_self_heal() {
     app.wait_synced_healthy(&te.client, &argocd, rev.trim(), sync)
         .await;
     assert_eq!(image_of(&deployment(&te, &ns, "api").await), good);
+}
+
+/// The alternative to `--write-back` (README): the Application ignores the
+/// containers' images (`ignoreDifferences` with `RespectIgnoreDifferences`), so Argo
+/// CD's self-heal leaves a live patch alone and `--ignore-argocd` releases on the
+/// cluster as for any workload. Argo CD is made to look again after each release: it
+/// stays Synced and the pinned (or restored) image stays live.
+#[tokio::test(flavor = "multi_thread")]
+async fn ignore_argocd_patches_live_when_the_application_ignores_images() {
+    use crate::support::argocd::ArgoCd;
+    let te = TestEnv::connect().await;
+    let argocd = ArgoCd::connect().await;
+    let ns = te.ns("wh-argo-ign").await;
+    let (work, app) = dev_app_on_argocd(
+        &te,
+        &argocd,
+        &ns,
+        json!({
+            "ignoreDifferences": [{
+                "group": "apps",
+                "kind": "Deployment",
+                "jqPathExpressions": [".spec.template.spec.containers[].image"],
+            }],
+            "syncPolicy": {
+                "automated": { "prune": true, "selfHeal": true },
+                "syncOptions": ["RespectIgnoreDifferences=true"],
+            },
+        }),
+    )
+    .await;
+    let mut o = Options::new(&ns).args(["--env", "dev", "--ignore-argocd"]);
+    o.cwd = Some(work.path().to_path_buf());
+    let srv = Server::start(o).await;
+
+    // Argo CD re-reads the repository and compares: Synced, and the live image stays.
+    let argo_agrees = |image: String| {
+        let (te, argocd, app, ns) = (&te, &argocd, &app, ns.name());
+        async move {
+            let before = app.status(&te.client).await["reconciledAt"].clone();
+            crate::argocd_testenv::refresh(te, argocd, &app.name).await;
+            wait_for(
+                "Argo CD to compare again",
+                Duration::from_secs(60),
+                || async {
+                    let st = app.status(&te.client).await;
+                    (st["reconciledAt"] != before).then_some(())
+                },
+            )
+            .await;
+            // Self-heal acts within seconds of an OutOfSync comparison; give it the time.
+            tokio::time::sleep(Duration::from_secs(8)).await;
+            let st = app.status(&te.client).await;
+            assert_eq!(st.pointer("/sync/status"), Some(&json!("Synced")), "{st:#}");
+            assert_eq!(image_of(&deployment(te, ns, "api").await), image);
+        }
+    };
+
+    let d1 = unique_digest("ign-1");
+    let r = srv
+        .wait_release(
+            notify_digest(&srv, "ghcr.io/acme/api", "dev", &d1).await[0],
+            MINUTE,
+        )
+        .await;
+    assert_eq!(state(&r), "succeeded", "{r:#}\n{}", srv.logs());
+    let good = format!("ghcr.io/acme/api:dev@{d1}");
+    wait_rolled_out(&te, &ns, "api", &good).await;
+    argo_agrees(good.clone()).await;
+
+    // A crashing build is undone on the cluster, and Argo CD leaves build 1 in place.
+    let d2 = unique_digest("ign-2");
+    mark_image(&d2, "crash");
+    let r = srv
+        .wait_release(
+            notify_digest(&srv, "ghcr.io/acme/api", "dev", &d2).await[0],
+            MINUTE * 2,
+        )
+        .await;
+    assert_eq!(state(&r), "rolled-back", "{r:#}\n{}", srv.logs());
+    wait_rolled_out(&te, &ns, "api", &good).await;
+    argo_agrees(good).await;
 }
 
 /// The status page in a real browser (Debian's chromium, headless): behind the same
