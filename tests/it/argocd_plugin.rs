@@ -82,7 +82,11 @@ fn the_sidecar_component_adds_the_plugin_to_the_repo_server() {
     .unwrap();
     // A copy beside it: kustomize takes bases and components by relative path only.
     std::fs::create_dir(d.path().join("argocd")).unwrap();
-    for f in ["kustomization.yaml", "repo-server-sidecar.yaml"] {
+    for f in [
+        "kustomization.yaml",
+        "repo-server-sidecar.yaml",
+        "repo-server-params.yaml",
+    ] {
         std::fs::copy(
             repo().join("deploy/argocd").join(f),
             d.path().join("argocd").join(f),
@@ -96,7 +100,16 @@ fn the_sidecar_component_adds_the_plugin_to_the_repo_server() {
     .unwrap();
     let docs = kubectl_release::render::render(&kubectl_release::render::fs::DiskFs, d.path())
         .unwrap_or_else(|e| panic!("{e}"));
-    let spec = &docs[0]["spec"]["template"]["spec"];
+    let params = docs
+        .iter()
+        .find(|d| d["metadata"]["name"] == "argocd-cmd-params-cm")
+        .unwrap();
+    assert_eq!(
+        params["data"]["reposerver.plugin.tar.exclusions"], ".git/*",
+        "{params}"
+    );
+    let deployment = docs.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    let spec = &deployment["spec"]["template"]["spec"];
     let containers = spec["containers"].as_array().unwrap();
     assert_eq!(containers.len(), 2, "the repo-server and the sidecar");
     let side = containers
