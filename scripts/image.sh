@@ -16,8 +16,10 @@
 # Two layers, no shell:
 #   1. runtime: /etc/passwd and /etc/group (root, argocd 999), /etc/nsswitch.conf,
 #      CA certificates (/etc/ssl/certs/ca-certificates.crt, from this machine or
-#      CA_BUNDLE), /tmp, /home/argocd, and the shared libraries the binary links
-#      (none for the static musl build; found with ldd for a glibc build)
+#      CA_BUNDLE), /tmp, /home/argocd, git (this machine's, or GIT_CORE's: the
+#      git binary and its HTTP(S) transport, for `deploy --via argocd` and the
+#      webhook's --write-back) and the shared libraries they link (found with
+#      ldd; none for the static musl build of kubectl-release itself)
 #   2. app: /usr/local/bin/kubectl-release (the entrypoint, on PATH for
 #      argocd-cmp-server) and deploy/argocd/plugin.yaml at
 #      /home/argocd/cmp-server/config/plugin.yaml, where argocd-cmp-server reads it
@@ -82,16 +84,40 @@ printf 'root:x:0:\nargocd:x:999:\n' >"$rt/etc/group"
 printf 'hosts: files dns\n' >"$rt/etc/nsswitch.conf"
 cp "$ca_bundle" "$rt/etc/ssl/certs/ca-certificates.crt"
 libs=()
-if ldd_out=$(ldd "$bin" 2>/dev/null); then
+# Copies each shared library an executable links (ldd) into the layer, once.
+add_libs() { # executable
+	local ldd_out lib
+	ldd_out=$(ldd "$1" 2>/dev/null) || return 0 # static: none
+	grep -q 'not found' <<<"$ldd_out" && die "unresolved libraries of $1: $ldd_out"
 	# "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" and the loader "/lib64/ld-linux-x86-64.so.2 (0x...)".
 	while read -r lib; do
+		[ -e "$rt$lib" ] && continue
 		mkdir -p "$rt$(dirname "$lib")"
 		cp -L "$lib" "$rt$lib"
 		libs+=("$lib")
 	done < <(sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' <<<"$ldd_out")
-	grep -q 'not found' <<<"$ldd_out" && die "unresolved libraries: $ldd_out"
+}
+add_libs "$bin"
+# git, for `deploy --via argocd` and the webhook's --write-back (they run the git
+# command): this machine's git in its own exec path with the HTTP(S) transport,
+# no shell and no other git-core helpers; `git` on PATH is a link to it.
+git_core=${GIT_CORE:-$(git --exec-path)}
+[ -x "$git_core/git" ] && [ -x "$git_core/git-remote-http" ] || die "no git in $git_core (Debian: apt-get install git)"
+mkdir -p "$rt$git_core" "$rt/usr/local/bin"
+cp -L "$git_core/git" "$git_core/git-remote-http" "$rt$git_core/"
+ln -s git-remote-http "$rt$git_core/git-remote-https"
+ln -s "$git_core/git" "$rt/usr/local/bin/git"
+# The templates git init and clone copy into .git (hooks samples, info/exclude).
+git_templates=/usr/share/git-core/templates
+if [ -d "$git_templates" ]; then
+	mkdir -p "$rt$(dirname "$git_templates")"
+	cp -R "$git_templates" "$rt$git_templates"
+	chmod -R u=rwX,go=rX "$rt/usr/share"
 fi
-chmod 0755 "$rt" "$rt/etc" "$rt/etc/ssl" "$rt/etc/ssl/certs" "$rt/home" "$rt/home/argocd"
+add_libs "$git_core/git"
+add_libs "$git_core/git-remote-http"
+git_version=$(git --version | sed 's/^git version //')
+chmod 0755 "$rt" "$rt/etc" "$rt/etc/ssl" "$rt/etc/ssl/certs" "$rt/home" "$rt/home/argocd" "$rt/usr/local/bin"
 chmod 0644 "$rt/etc/passwd" "$rt/etc/group" "$rt/etc/nsswitch.conf" "$rt/etc/ssl/certs/ca-certificates.crt"
 chmod 1777 "$rt/tmp"
 
@@ -138,7 +164,7 @@ created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
 commit=$(field gitCommit)
 join() { local IFS=,; echo "$*"; }
 cat >"$work/config.json" <<EOF
-{"architecture":"$arch","os":"linux","created":"$created","config":{"User":"999:999","Env":["PATH=/usr/local/bin","HOME=/home/argocd"],"Entrypoint":["/usr/local/bin/kubectl-release"],"WorkingDir":"/home/argocd","Labels":{"org.opencontainers.image.title":"kubectl-release","org.opencontainers.image.version":"$version","org.opencontainers.image.revision":"$commit","org.opencontainers.image.source":"https://github.com/kubectl-release/kubectl-release","org.opencontainers.image.licenses":"Apache-2.0"}},"rootfs":{"type":"layers","diff_ids":[$(join "${diff_ids[@]}")]},"history":[{"created":"$created","created_by":"scripts/image.sh: runtime (passwd, group, CA certificates, /tmp, /home/argocd${libs:+, shared libraries})"},{"created":"$created","created_by":"scripts/image.sh: kubectl-release $version ($target), plugin.yaml"}]}
+{"architecture":"$arch","os":"linux","created":"$created","config":{"User":"999:999","Env":["PATH=/usr/local/bin","HOME=/home/argocd"],"Entrypoint":["/usr/local/bin/kubectl-release"],"WorkingDir":"/home/argocd","Labels":{"org.opencontainers.image.title":"kubectl-release","org.opencontainers.image.version":"$version","org.opencontainers.image.revision":"$commit","org.opencontainers.image.source":"https://github.com/kubectl-release/kubectl-release","org.opencontainers.image.licenses":"Apache-2.0"}},"rootfs":{"type":"layers","diff_ids":[$(join "${diff_ids[@]}")]},"history":[{"created":"$created","created_by":"scripts/image.sh: runtime (passwd, group, CA certificates, /tmp, /home/argocd, git $git_version, shared libraries)"},{"created":"$created","created_by":"scripts/image.sh: kubectl-release $version ($target), plugin.yaml"}]}
 EOF
 config_size=$(stat -c %s "$work/config.json")
 config=$(blob "$work/config.json")

@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
+use crate::support::copy_dir;
 use crate::support::git::{git, init_with_remote};
 use crate::support::registry::Registry;
 
@@ -599,18 +600,11 @@ fn the_image_runs_from_its_exported_file_system_under_chroot() {
     assert!(passwd.contains(":999:999:"), "{passwd}");
 
     // In the chroot: the image's environment only, user 999, the command by name.
-    let in_image = |wd: &str, args: &[&str], extra: &[(&str, &str)]| {
+    let run_in_image = |program: &str, wd: &str, args: &[&str], extra: &[(&str, &str)]| {
         let mut cmd = Command::new("/usr/bin/unshare");
         cmd.arg(format!("--root={}", root.display()))
             .arg(format!("--wd={wd}"))
-            .args([
-                "--setgid",
-                "999",
-                "--setuid",
-                "999",
-                "--",
-                "kubectl-release",
-            ])
+            .args(["--setgid", "999", "--setuid", "999", "--", program])
             .args(args)
             .env_clear();
         for e in &env {
@@ -619,6 +613,9 @@ fn the_image_runs_from_its_exported_file_system_under_chroot() {
         }
         cmd.envs(extra.iter().copied());
         cmd.output().unwrap()
+    };
+    let in_image = |wd: &str, args: &[&str], extra: &[(&str, &str)]| {
+        run_in_image("kubectl-release", wd, args, extra)
     };
     let out = in_image("/home/argocd", &["version", "-o", "json"], &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -705,6 +702,71 @@ fn the_image_runs_from_its_exported_file_system_under_chroot() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let change: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(change["new"], format!("{image}:1.1.0"));
+
+    // git is in the image for `deploy --via argocd` and the webhook's --write-back:
+    // as user 999, clone over HTTP from the testenv's git server, and `set-image
+    // --commit --push` lands a commit there.
+    // A container runtime gives the container the OCI runtime spec's default
+    // devices; git opens /dev/null and reads /dev/urandom.
+    std::fs::create_dir(root.join("dev")).unwrap();
+    for (dev, minor) in [
+        ("null", "3"),
+        ("zero", "5"),
+        ("random", "8"),
+        ("urandom", "9"),
+    ] {
+        run(Command::new("mknod")
+            .args(["-m", "666"])
+            .arg(root.join("dev").join(dev))
+            .args(["c", "1", minor]));
+    }
+    let argocd = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(crate::support::argocd::ArgoCd::connect());
+    let seed = tempfile::tempdir().unwrap();
+    copy_dir(&app, seed.path());
+    let name = format!("dist-image-git-{}", std::process::id());
+    let (url, first) = argocd.push_new_repo(seed.path(), &name);
+    let who = [
+        ("GIT_AUTHOR_NAME", "kubectl-release"),
+        ("GIT_AUTHOR_EMAIL", "release@example.com"),
+        ("GIT_COMMITTER_NAME", "kubectl-release"),
+        ("GIT_COMMITTER_EMAIL", "release@example.com"),
+    ];
+    let out = run_in_image("git", "/tmp", &["clone", "-q", &url, "/tmp/clone"], &who);
+    assert!(
+        out.status.success(),
+        "git clone in the image: {}",
+        text(&out.stderr)
+    );
+    let out = in_image(
+        "/tmp/clone",
+        &[
+            "set-image",
+            "dev",
+            &format!("{image}:2.0.0"),
+            "--commit",
+            "--push",
+        ],
+        &who,
+    );
+    assert!(
+        out.status.success(),
+        "set-image --push in the image: {}",
+        text(&out.stderr)
+    );
+    let bare = argocd.git_root.join(format!("{name}.git"));
+    let head = git(&bare, &["rev-parse", "main"]).trim().to_string();
+    assert_ne!(head, first, "nothing was pushed");
+    assert_eq!(git(&bare, &["rev-parse", "main~1"]).trim(), first);
+    // The image is set where it is written: in the Deployment (the overlay has no `images:`).
+    let pushed = git(&bare, &["show", "main:envs/dev/deployment.yaml"]);
+    assert!(pushed.contains(&format!("image: {image}:2.0.0")), "{pushed}");
+    let message = git(&bare, &["log", "-1", "--format=%an <%ae>%n%B", "main"]);
+    assert!(
+        message.starts_with("kubectl-release <release@example.com>\nrelease(dev): "),
+        "{message}"
+    );
 }
 
 struct Pki {
@@ -786,19 +848,6 @@ fn test_pki(dir: &Path) -> Pki {
         ca: p("ca.crt"),
         cert: p("server.crt"),
         key: p("server.key"),
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
     }
 }
 
@@ -1260,10 +1309,123 @@ fn prod_workflow_releases_from_a_service_repository() {
     assert!(log.contains("Kubectl-Release-Patch:"), "{log}");
 }
 
+/// The prod workflow's `argocd` job (`vars.KUBECTL_RELEASE_VIA = argocd`) on the
+/// testenv's real Argo CD: its checkout of the GitOps repository comes from the
+/// git server Argo CD syncs from, its kubeconfig secret is the testenv's
+/// least-privilege identity, and its `deploy prod --via argocd --argocd-app`
+/// (the flag, not the config) commits the image the release job built, Argo CD
+/// syncs it, and the workload runs it.
+#[test]
+fn prod_workflow_argocd_job_releases_through_argo_cd() {
+    use crate::argocd_testenv::{app_spec, example_repo};
+    use crate::support::argocd::{ArgoCd, TestApp};
+    use crate::support::testenv::TestEnv;
+    use k8s_openapi::api::apps::v1::Deployment;
+
+    let d = dist();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let te = rt.block_on(TestEnv::connect());
+    let argocd = rt.block_on(ArgoCd::connect());
+    let ns = rt.block_on(te.ns("ci-argocd"));
+    let work = example_repo(&ns);
+    let (url, commit) = argocd.push_new_repo(work.path(), &ns);
+    let app = rt.block_on(TestApp::create(
+        &te.client,
+        &argocd,
+        &ns,
+        app_spec(
+            &url,
+            "envs/prod",
+            &ns,
+            json!({ "plugin": { "name": "kubectl-release" } }),
+        ),
+    ));
+    rt.block_on(app.wait_synced_healthy(
+        &te.client,
+        &argocd,
+        &commit,
+        std::time::Duration::from_secs(180),
+    ));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let bare: BTreeMap<&str, PathBuf> = [("acme/gitops", PathBuf::from(&url))].into();
+    let mut wf = Actions::load("prod.yml", &tmp.path().join("argocd-job"));
+    wf.github = [
+        ("repository", "Acme/API".to_string()),
+        ("ref_name", "main".to_string()),
+        ("event_name", "push".to_string()),
+    ]
+    .into();
+    wf.vars = [
+        ("GITOPS_REPOSITORY", "acme/gitops".to_string()),
+        ("KUBECTL_RELEASE_VIA", "argocd".to_string()),
+        ("ARGOCD_APP", ns.name().to_string()),
+    ]
+    .into();
+    let kubeconfig = std::fs::read_to_string(te.restricted_kubeconfig()).unwrap();
+    wf.secrets = [
+        ("GITOPS_TOKEN", "gitops-token".to_string()),
+        ("PROD_KUBECONFIG", kubeconfig),
+    ]
+    .into();
+    wf.env_override = [(
+        "KUBECTL_RELEASE_RELEASES",
+        format!("file://{}", d.releases.display()),
+    )]
+    .into();
+    // What the release job hands on (prod_workflow_releases_from_a_service_repository runs it).
+    let image = "ghcr.io/acme/api:v1.5.0";
+    wf.needs.insert(
+        "release".into(),
+        [("tag", "v1.5.0"), ("image", image)]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into(),
+    );
+    assert!(wf.job_runs("argocd") && !wf.job_runs("gitops"));
+    let job = wf
+        .run_job("argocd", &mut |action, with, ws| {
+            if action.starts_with("actions/checkout@") {
+                assert_eq!(with["token"], "gitops-token");
+                checkout(&bare, "acme/gitops", with, ws);
+                return true;
+            }
+            false
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(job.github_only.is_empty(), "{:?}", job.github_only);
+
+    // The commit is on the git server, Argo CD synced exactly it, the workload runs the image.
+    let check = tmp.path().join("check");
+    run(Command::new("git").args(["clone", "-q", &url]).arg(&check));
+    let head = git(&check, &["rev-parse", "HEAD"]).trim().to_string();
+    assert_ne!(head, commit, "nothing was pushed");
+    let prod = std::fs::read_to_string(check.join("envs/prod/kustomization.yaml")).unwrap();
+    assert!(prod.contains("newTag: v1.5.0"), "{prod}");
+    let log = git(&check, &["log", "-1", "--format=%an"]);
+    assert_eq!(log.trim(), "github-actions[bot]");
+    let status = rt.block_on(app.status(&te.client));
+    assert_eq!(
+        status.pointer("/sync/revision"),
+        Some(&json!(head)),
+        "{status:#}"
+    );
+    let live = rt
+        .block_on(kube::api::Api::<Deployment>::namespaced(te.client.clone(), &ns).get("prod-api"))
+        .unwrap();
+    let live_image = live.spec.unwrap().template.spec.unwrap().containers[0]
+        .image
+        .clone()
+        .unwrap();
+    assert_eq!(live_image, image);
+    drop(app);
+    drop(ns);
+}
+
 /// The dev workflow's webhook step calls `POST /v1/webhooks/native` with the
 /// bearer token from the secret and Keel's payload for `:dev`; a refused token
 /// fails the step (and so the job). The webhook server is a stand-in that
-/// records the request (the real one lands with `kubectl-release webhook`).
+/// records the request exactly (tests/it/webhook.rs runs the real server on the
+/// same payload).
 #[test]
 fn dev_workflow_calls_the_webhook_with_its_token() {
     let tmp = tempfile::tempdir().unwrap();
