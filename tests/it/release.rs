@@ -1104,3 +1104,90 @@ async fn deploy_and_undo_draw_progress_bars_on_a_terminal() {
     }
     assert_eq!(env.image().await, "ghcr.io/acme/api:v1.0.0");
 }
+
+/// `-o json` is a stream of the engine's events, one JSON object per line with
+/// its time, ending with `finished` and the outcome: a good release, then a
+/// crashing one whose undo shows in the stream.
+#[tokio::test(flavor = "multi_thread")]
+async fn json_output_is_the_event_stream() {
+    let env = setup("rel-json", "ghcr.io/acme/api:v1.0.0").await;
+    let events = |out: &Output| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("not a JSON line ({e}): {l:?}"));
+                assert!(v["time"].is_string(), "{v}");
+                v
+            })
+            .collect()
+    };
+    let names = |evs: &[serde_json::Value]| -> Vec<String> {
+        evs.iter()
+            .map(|v| v["event"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The first index of each name, in order, and the stream ends with `finished`.
+    let in_order = |got: &[String], want: &[&str]| {
+        let idx: Vec<usize> = want
+            .iter()
+            .map(|w| {
+                got.iter()
+                    .position(|g| g == w)
+                    .unwrap_or_else(|| panic!("no {w} event in {got:?}"))
+            })
+            .collect();
+        assert!(
+            idx.windows(2).all(|p| p[0] < p[1]),
+            "{want:?} out of order in {got:?}"
+        );
+        assert_eq!(got.last().map(String::as_str), Some("finished"), "{got:?}");
+    };
+
+    let out = env.deploy("ghcr.io/acme/api:v1.1.0", &["-o", "json"], false);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let evs = events(&out);
+    in_order(
+        &names(&evs),
+        &[
+            "locked",
+            "recorded",
+            "patched",
+            "rollout-complete",
+            "finished",
+        ],
+    );
+    let last = evs.last().unwrap();
+    eprintln!("good: {last}");
+    assert_eq!(last["outcome"]["outcome"], "succeeded", "{last}");
+
+    let out = env.deploy(
+        "ghcr.io/acme/api:v2.0.0-crash",
+        &["-o", "json", "--readiness-timeout", "5s"],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let evs = events(&out);
+    in_order(
+        &names(&evs),
+        &[
+            "locked",
+            "recorded",
+            "patched",
+            "gate-failed",
+            "undo-applied",
+            "finished",
+        ],
+    );
+    let last = evs.last().unwrap();
+    eprintln!("crash: {last}");
+    assert_eq!(last["outcome"]["outcome"], "rolled-back", "{last}");
+    let o = &last["outcome"];
+    assert_eq!(o["cause"]["failure"]["gate"], "rollout", "{last}");
+    assert_eq!(
+        o["cause"]["failure"]["failure"]["signal"]["reason"], "CrashLoopBackOff",
+        "{last}"
+    );
+    assert_eq!(o["undo"]["undo"], "healthy", "{last}");
+    env.wait_image_ready("ghcr.io/acme/api:v1.1.0").await;
+}
