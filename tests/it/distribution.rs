@@ -761,7 +761,10 @@ fn the_image_runs_from_its_exported_file_system_under_chroot() {
     assert_eq!(git(&bare, &["rev-parse", "main~1"]).trim(), first);
     // The image is set where it is written: in the Deployment (the overlay has no `images:`).
     let pushed = git(&bare, &["show", "main:envs/dev/deployment.yaml"]);
-    assert!(pushed.contains(&format!("image: {image}:2.0.0")), "{pushed}");
+    assert!(
+        pushed.contains(&format!("image: {image}:2.0.0")),
+        "{pushed}"
+    );
     let message = git(&bare, &["log", "-1", "--format=%an <%ae>%n%B", "main"]);
     assert!(
         message.starts_with("kubectl-release <release@example.com>\nrelease(dev): "),
