@@ -134,12 +134,15 @@ pub async fn argocd_owner(c: &Cluster, w: &WorkloadRef) -> Result<Option<String>
 pub fn argocd_owner_of(
     meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
 ) -> Option<String> {
-    if let Some(id) = meta
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get("argocd.argoproj.io/tracking-id"))
-    {
+    let annotations = meta.annotations.as_ref();
+    if let Some(id) = annotations.and_then(|a| a.get("argocd.argoproj.io/tracking-id")) {
         return id.split_once(':').map(|(app, _)| app.to_string());
+    }
+    // Helm sets the same label on what `helm install` creates, and marks those
+    // objects with its release annotation; Argo CD renders charts with `helm
+    // template`, which does not. So the label alone means Argo CD only without it.
+    if annotations.is_some_and(|a| a.contains_key("meta.helm.sh/release-name")) {
+        return None;
     }
     meta.labels
         .as_ref()
@@ -394,4 +397,67 @@ pub async fn state(c: &Cluster, w: &WorkloadRef) -> Result<WorkloadState, Cluste
         }
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::argocd_owner_of;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use std::collections::BTreeMap;
+
+    fn meta(labels: &[(&str, &str)], annotations: &[(&str, &str)]) -> ObjectMeta {
+        let map = |kv: &[(&str, &str)]| {
+            (!kv.is_empty()).then(|| {
+                kv.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<BTreeMap<_, _>>()
+            })
+        };
+        ObjectMeta {
+            labels: map(labels),
+            annotations: map(annotations),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn argo_cd_ownership_from_tracking_and_not_from_helm_installs() {
+        let instance = ("app.kubernetes.io/instance", "shop");
+        // Annotation tracking (Argo CD 3's default) names the Application, label or not.
+        let tracked = (
+            "argocd.argoproj.io/tracking-id",
+            "shop-prod:apps/Deployment:acme/api",
+        );
+        assert_eq!(
+            argocd_owner_of(&meta(&[instance], &[tracked])).as_deref(),
+            Some("shop-prod")
+        );
+        assert_eq!(
+            argocd_owner_of(&meta(&[], &[tracked])).as_deref(),
+            Some("shop-prod")
+        );
+        // Label tracking.
+        assert_eq!(
+            argocd_owner_of(&meta(&[instance], &[])).as_deref(),
+            Some("shop")
+        );
+        // What `helm install` created: the same label, and Helm's release annotation.
+        let helm = [
+            ("meta.helm.sh/release-name", "shop"),
+            ("meta.helm.sh/release-namespace", "acme"),
+        ];
+        assert_eq!(
+            argocd_owner_of(&meta(
+                &[instance, ("app.kubernetes.io/managed-by", "Helm")],
+                &helm
+            )),
+            None
+        );
+        // Tracked by Argo CD even though Helm once installed it (adopted): Argo CD's annotation wins.
+        assert_eq!(
+            argocd_owner_of(&meta(&[instance], &[helm[0], tracked])).as_deref(),
+            Some("shop-prod")
+        );
+        assert_eq!(argocd_owner_of(&meta(&[], &[])), None);
+    }
 }

@@ -1191,3 +1191,36 @@ async fn json_output_is_the_event_stream() {
     assert_eq!(o["undo"]["undo"], "healthy", "{last}");
     env.wait_image_ready("ghcr.io/acme/api:v1.1.0").await;
 }
+
+/// A workload carrying `app.kubernetes.io/instance` is taken for Argo CD's label
+/// tracking and a live deploy is refused; the same label on what `helm install`
+/// created (Helm's release annotation beside it) is not Argo CD's, and deploys.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_instance_label_means_argo_cd_unless_helm_installed_it() {
+    let env = setup("rel-helm", "ghcr.io/acme/api:v1.0.0").await;
+    let api: Api<Deployment> = Api::namespaced(env.te.client.clone(), env.ns.name());
+    let api = &api;
+    let meta = |v: serde_json::Value| async move {
+        api.patch("api", &PatchParams::default(), &Patch::Merge(&v))
+            .await
+            .unwrap();
+    };
+    meta(serde_json::json!({"metadata": {"labels": {"app.kubernetes.io/instance": "shop"}}})).await;
+    let out = env.deploy("ghcr.io/acme/api:v1.1.0", &[], false);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("managed by Argo CD Application shop"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.0.0");
+
+    meta(serde_json::json!({"metadata": {
+        "labels": {"app.kubernetes.io/managed-by": "Helm"},
+        "annotations": {"meta.helm.sh/release-name": "shop", "meta.helm.sh/release-namespace": env.ns.name()},
+    }}))
+    .await;
+    let out = env.deploy("ghcr.io/acme/api:v1.1.0", &[], false);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.1.0");
+}
