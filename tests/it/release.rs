@@ -1106,8 +1106,8 @@ async fn deploy_and_undo_draw_progress_bars_on_a_terminal() {
 }
 
 /// `-o json` is a stream of the engine's events, one JSON object per line with
-/// its time, ending with `finished` and the outcome: a good release, then a
-/// crashing one whose undo shows in the stream.
+/// its time, ending with `finished` and the outcome: a good release, a crashing
+/// one whose undo shows in the stream, then `undo -o json` of the good one.
 #[tokio::test(flavor = "multi_thread")]
 async fn json_output_is_the_event_stream() {
     let env = setup("rel-json", "ghcr.io/acme/api:v1.0.0").await;
@@ -1190,6 +1190,34 @@ async fn json_output_is_the_event_stream() {
     );
     assert_eq!(o["undo"]["undo"], "healthy", "{last}");
     env.wait_image_ready("ghcr.io/acme/api:v1.1.0").await;
+
+    // `undo -o json`: the same stream for taking the good release back.
+    let out = env.cli(
+        &[
+            "undo",
+            "-k",
+            env.dir.path().to_str().unwrap(),
+            "--timeout",
+            "60s",
+            "-o",
+            "json",
+        ],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let evs = events(&out);
+    in_order(
+        &names(&evs),
+        &[
+            "locked",
+            "recorded",
+            "patched",
+            "rollout-complete",
+            "finished",
+        ],
+    );
+    assert_eq!(evs.last().unwrap()["outcome"]["outcome"], "succeeded");
+    assert_eq!(env.image().await, "ghcr.io/acme/api:v1.0.0");
 }
 
 /// A workload carrying `app.kubernetes.io/instance` is taken for Argo CD's label
