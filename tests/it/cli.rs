@@ -191,8 +191,11 @@ fn error_locations_open_from_the_current_directory() {
 fn files_outside_the_kustomization_are_refused_like_kustomize() {
     let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
     let d = tmp_tree(&[
-        ("shared/cm.yaml", cm),
-        ("up/kustomization.yaml", "resources:\n- ../shared/cm.yaml\n"),
+        ("outside/cm.yaml", cm),
+        (
+            "up/kustomization.yaml",
+            "resources:\n- ../outside/cm.yaml\n",
+        ),
         ("link/kustomization.yaml", "resources:\n- sub/cm.yaml\n"),
         (
             "inside/kustomization.yaml",
@@ -203,7 +206,7 @@ fn files_outside_the_kustomization_are_refused_like_kustomize() {
     ]);
     std::fs::create_dir(d.path().join("link/sub")).unwrap();
     std::os::unix::fs::symlink(
-        d.path().join("shared/cm.yaml"),
+        d.path().join("outside/cm.yaml"),
         d.path().join("link/sub/cm.yaml"),
     )
     .unwrap();
