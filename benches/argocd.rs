@@ -15,18 +15,18 @@
 //!
 //! Instants are observed by this bench's own watches, independently of kubectl-release.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Namespace, Pod};
+use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{
     Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams,
 };
-use kube::runtime::watcher;
 use serde_json::{Value, json};
 
 fn testenv_dir() -> PathBuf {
@@ -470,63 +470,6 @@ fn commit_image(s: &Setup, tag: &str) -> String {
     git(s.work.path(), &["rev-parse", "HEAD"])
 }
 
-/// When the first pod of `ns` shows a bad waiting reason.
-fn first_bad_signal(c: &kube::Client, ns: &str) -> tokio::task::JoinHandle<Instant> {
-    let pods: Api<Pod> = Api::namespaced(c.clone(), ns);
-    tokio::spawn(async move {
-        let mut s = watcher(pods, watcher::Config::default()).boxed();
-        while let Some(Ok(ev)) = s.next().await {
-            if let watcher::Event::Apply(p) | watcher::Event::InitApply(p) = ev {
-                let bad = p
-                    .status
-                    .and_then(|s| s.container_statuses)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|cs| {
-                        cs.state
-                            .as_ref()
-                            .and_then(|s| s.waiting.as_ref())
-                            .and_then(|w| w.reason.as_deref())
-                            == Some("CrashLoopBackOff")
-                    });
-                if bad {
-                    return Instant::now();
-                }
-            }
-        }
-        Instant::now()
-    })
-}
-
-/// When the Deployment's image is back on `good` after having been `bad`.
-fn image_back(
-    c: &kube::Client,
-    ns: &str,
-    bad: String,
-    good: String,
-) -> tokio::task::JoinHandle<Instant> {
-    let deps: Api<Deployment> = Api::namespaced(c.clone(), ns);
-    tokio::spawn(async move {
-        let mut s = watcher(deps, watcher::Config::default()).boxed();
-        let mut saw_bad = false;
-        while let Some(Ok(ev)) = s.next().await {
-            if let watcher::Event::Apply(d) | watcher::Event::InitApply(d) = ev {
-                let img = d
-                    .spec
-                    .and_then(|s| s.template.spec)
-                    .map(|s| s.containers[0].image.clone().unwrap_or_default())
-                    .unwrap_or_default();
-                if img == bad {
-                    saw_bad = true;
-                } else if saw_bad && img == good {
-                    return Instant::now();
-                }
-            }
-        }
-        Instant::now()
-    })
-}
-
 async fn release(runs: usize, poll_runs: usize) {
     let s = setup("rel").await;
     // 1. Commit pushed -> synced and applied: with the refresh, and with Argo CD's poll.
@@ -587,8 +530,8 @@ async fn release(runs: usize, poll_runs: usize) {
         let (mut to_healthy, mut to_live) = (Vec::new(), Vec::new());
         for i in 0..runs {
             let bad = format!("ghcr.io/acme/api:v2.{}.{i}-crash", live_first as u8);
-            let bad_sig = first_bad_signal(&s.c, &s.ns);
-            let back = image_back(&s.c, &s.ns, bad.clone(), current.clone());
+            let bad_sig = common::first_bad_signal(&s.c, &s.ns);
+            let back = common::image_back(&s.c, &s.ns, bad.clone(), current.clone());
             let mut args = vec!["deploy", "prod", "--image", &bad];
             if live_first {
                 args.push("--undo-live-first");

@@ -4,15 +4,15 @@
 //! Needs the testenv: `testenv/up`, then `cargo bench --bench failure_reaction`.
 //! Both instants are observed by this bench's own watches, independently of kubectl-release.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Namespace, Pod};
+use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, DeleteParams, PostParams};
-use kube::runtime::watcher;
 
 const GOOD: &str = "ghcr.io/acme/api:v1.0.0";
 const BAD: &str = "ghcr.io/acme/api:v2.0.0-crash";
@@ -66,50 +66,8 @@ async fn one_run(c: &kube::Client, i: usize, dir: &std::path::Path) -> Duration 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Watch pods for the first bad signal, and the Deployment for the undo.
-    let pods: Api<Pod> = Api::namespaced(c.clone(), &ns);
-    let seen_bad = tokio::spawn(async move {
-        let mut s = watcher(pods, watcher::Config::default()).boxed();
-        while let Some(Ok(ev)) = s.next().await {
-            if let watcher::Event::Apply(p) | watcher::Event::InitApply(p) = ev {
-                let bad = p
-                    .status
-                    .and_then(|s| s.container_statuses)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|cs| {
-                        cs.state
-                            .as_ref()
-                            .and_then(|s| s.waiting.as_ref())
-                            .and_then(|w| w.reason.as_deref())
-                            == Some("CrashLoopBackOff")
-                    });
-                if bad {
-                    return Instant::now();
-                }
-            }
-        }
-        Instant::now()
-    });
-    let deps2 = deps.clone();
-    let undone = tokio::spawn(async move {
-        let mut s = watcher(deps2, watcher::Config::default()).boxed();
-        let mut saw_bad = false;
-        while let Some(Ok(ev)) = s.next().await {
-            if let watcher::Event::Apply(d) | watcher::Event::InitApply(d) = ev {
-                let img = d
-                    .spec
-                    .and_then(|s| s.template.spec)
-                    .map(|s| s.containers[0].image.clone().unwrap_or_default())
-                    .unwrap_or_default();
-                if img == BAD {
-                    saw_bad = true;
-                } else if saw_bad && img == GOOD {
-                    return Instant::now();
-                }
-            }
-        }
-        Instant::now()
-    });
+    let seen_bad = common::first_bad_signal(c, &ns);
+    let undone = common::image_back(c, &ns, BAD.to_string(), GOOD.to_string());
     let out = Command::new(env!("CARGO_BIN_EXE_kubectl-release"))
         .args([
             "deploy",

@@ -369,9 +369,8 @@ impl Delivery for LivePatch {
         _cancel: &'a Cancellation,
     ) -> BoxFuture<'a, Result<TakenBack, ReleaseError>> {
         Box::pin(async move {
-            let all: Vec<&Planned> = plans.iter().collect();
             Ok(TakenBack {
-                refused: undo_all(c, &all, obs).await?,
+                refused: apply_inverse(c, plans, obs).await?,
                 notes: Notes::default(),
             })
         })

@@ -24,11 +24,10 @@ use kube::runtime::{WatchStreamExt, watcher};
 
 use super::coordinator::{self, Shared};
 use crate::cluster::{Cluster, lock, workload};
-use crate::release::gates::GateFailure;
 use crate::release::record::{self, Record, Status};
 use crate::release::{
-    Cancellation, Cause, Delivery, Notes, Observer, Planned, RecordNotes, ReleaseError, TakenBack,
-    apply_inverse,
+    Cancellation, Cause, Delivery, LivePatch, Notes, Observer, Planned, RecordNotes, ReleaseError,
+    TakenBack,
 };
 
 /// The change is live already: delivering does nothing; taking it back is the inverse patch.
@@ -46,25 +45,17 @@ impl Delivery for AlreadyDelivered {
         Box::pin(async { Ok(Notes::default()) })
     }
 
+    /// As a live patch is taken back: the inverse patch.
     fn take_back<'a>(
         &'a self,
         c: &'a Cluster,
         plans: &'a [Planned],
-        _cause: &'a Cause,
-        _notes: &'a RecordNotes<'a>,
+        cause: &'a Cause,
+        notes: &'a RecordNotes<'a>,
         obs: &'a dyn Observer,
-        _cancel: &'a Cancellation,
+        cancel: &'a Cancellation,
     ) -> BoxFuture<'a, Result<TakenBack, ReleaseError>> {
-        Box::pin(async move {
-            Ok(TakenBack {
-                refused: apply_inverse(c, plans, obs).await?,
-                notes: Notes::default(),
-            })
-        })
-    }
-
-    fn check<'a>(&'a self, _c: &'a Cluster) -> BoxFuture<'a, Option<GateFailure>> {
-        Box::pin(async { None })
+        LivePatch.take_back(c, plans, cause, notes, obs, cancel)
     }
 }
 

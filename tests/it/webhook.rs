@@ -693,13 +693,7 @@ async fn sigterm_mid_release_finishes_it_or_records_it_interrupted_in_bounded_ti
     ]))
     .await;
     let id = Server::release_ids(&srv.notify(&name, "dev").await)[0];
-    wait_for("the release to be patched", MINUTE, || async {
-        let rs = srv.releases().await;
-        rs.iter()
-            .find(|r| r["id"] == id && r["toPatchMs"].is_u64())
-            .map(|_| ())
-    })
-    .await;
+    srv.wait_patched(id, MINUTE).await;
     srv.signal(libc::SIGTERM);
     let st = srv
         .wait_exit(Duration::from_secs(30))
@@ -725,13 +719,7 @@ async fn sigterm_mid_release_finishes_it_or_records_it_interrupted_in_bounded_ti
     ]))
     .await;
     let id = Server::release_ids(&srv.notify(&name, "dev").await)[0];
-    wait_for("the release to be patched", MINUTE, || async {
-        let rs = srv.releases().await;
-        rs.iter()
-            .find(|r| r["id"] == id && r["toPatchMs"].is_u64())
-            .map(|_| ())
-    })
-    .await;
+    srv.wait_patched(id, MINUTE).await;
     let t = Instant::now();
     srv.signal(libc::SIGTERM);
     let st = srv
@@ -810,13 +798,7 @@ async fn a_server_restarted_mid_release_takes_the_release_over() {
     ]))
     .await;
     let id = Server::release_ids(&srv.notify(&name, "dev").await)[0];
-    wait_for("the release to be patched", MINUTE, || async {
-        let rs = srv.releases().await;
-        rs.iter()
-            .find(|r| r["id"] == id && r["toPatchMs"].is_u64())
-            .map(|_| ())
-    })
-    .await;
+    srv.wait_patched(id, MINUTE).await;
     srv.signal(libc::SIGKILL);
     srv.wait_exit(Duration::from_secs(10))
         .await

@@ -254,6 +254,23 @@ impl Server {
         }
     }
 
+    /// Waits until release `id` has applied its patch (it may still be watching).
+    pub async fn wait_patched(&self, id: u64, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let rs = self.releases().await;
+            if rs.iter().any(|r| r["id"] == id && r["toPatchMs"].is_u64()) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "release {id} was not patched within {timeout:?}: {rs:#?}\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until every release this server knows has ended.
     pub async fn wait_idle(&self, timeout: Duration) -> Vec<Value> {
         let deadline = Instant::now() + timeout;
